@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from knowledge.importer import ImportLineError
+from portal.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the Polish demo content, people and files (safe to run again)."
+
+    def handle(self, *args, **options):
+        try:
+            summary = demo_load()
+        except ImportLineError as exc:
+            raise CommandError(f"Demo content, line {exc.line_number}: {exc.reason}") from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {summary['created']} pages created, {summary['updated']} updated, "
+                f"{summary['glossary']} glossary terms."
+            )
+        )
