@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +20,23 @@ from knowledge.models import Audience, Topic
 SORT_CHOICES = [("-date", _("newest first")), ("date", _("oldest first")), ("title", _("title A–Z"))]
 
 
+FIRST_YEAR = 2019  # the Act on social-services centres dates from 19 July 2019
+
+
+def _slug_choices(model):
+    # One query builds the choices; validating a submitted slug then needs no query of its own.
+    return lambda: list(model.objects.values_list("slug", "name"))
+
+
+def _years():
+    return [(str(y), str(y)) for y in range(timezone.localdate().year + 1, FIRST_YEAR - 1, -1)]
+
+
 class KnowledgeFilter(django_filters.FilterSet):
-    topic = django_filters.ModelChoiceFilter(
-        field_name="topics", to_field_name="slug", queryset=Topic.objects.all(), label=_("Topic"),
-        empty_label=_("all topics"),
+    topic = django_filters.ChoiceFilter(
+        field_name="topics__slug", choices=_slug_choices(Topic), label=_("Topic"), empty_label=_("all topics")
     )
-    year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("any year"), choices=[])
+    year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("any year"), choices=_years)
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="apply_sort", label=_("Sort by"), empty_label=None, null_label=None
     )
@@ -34,16 +44,12 @@ class KnowledgeFilter(django_filters.FilterSet):
     class Meta:
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        years = (
-            self.queryset.model.objects.live()
-            .annotate(y=ExtractYear("date"))
-            .values_list("y", flat=True)
-            .distinct()
-            .order_by("-y")
-        )
-        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years if y]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Evaluate choice callables once per request: validation and rendering then share the list.
+        for f in self.filters.values():
+            if callable(f.extra.get("choices")):
+                f.extra["choices"] = list(f.extra["choices"]())
 
     def apply_sort(self, queryset, name, value):
         return queryset.order_by(value, "-pk") if value else queryset
@@ -59,9 +65,8 @@ class KnowledgeFilter(django_filters.FilterSet):
 
 class TrainingFilter(KnowledgeFilter):
     format = django_filters.ChoiceFilter(choices=MaterialFormat.choices, label=_("Format"), empty_label=_("any"))
-    audience = django_filters.ModelChoiceFilter(
-        field_name="audience", to_field_name="slug", queryset=Audience.objects.all(), label=_("Audience"),
-        empty_label=_("everyone"),
+    audience = django_filters.ChoiceFilter(
+        field_name="audience__slug", choices=_slug_choices(Audience), label=_("Audience"), empty_label=_("everyone")
     )
     level = django_filters.ChoiceFilter(choices=MaterialLevel.choices, label=_("Level"), empty_label=_("any"))
 
@@ -95,9 +100,8 @@ class EventFilter(KnowledgeFilter):
         empty_label=_("all"),
     )
     mode = django_filters.ChoiceFilter(choices=EventMode.choices, label=_("Form"), empty_label=_("any"))
-    audience = django_filters.ModelChoiceFilter(
-        field_name="audience", to_field_name="slug", queryset=Audience.objects.all(), label=_("Audience"),
-        empty_label=_("everyone"),
+    audience = django_filters.ChoiceFilter(
+        field_name="audience__slug", choices=_slug_choices(Audience), label=_("Audience"), empty_label=_("everyone")
     )
 
     def filter_when(self, queryset, name, value):

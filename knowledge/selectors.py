@@ -29,9 +29,15 @@ FILTERS_BY_INDEX = {
 }
 
 
-def published(model):
-    """Live, publicly visible pages of one type, with what their listing cards show prefetched."""
-    qs = model.objects.live().public().prefetch_related("topics")
+def published(model, *, under_public_parent=False):
+    """Live, publicly visible pages of one type, with what their listing cards show prefetched.
+
+    under_public_parent: the caller lists children of a page it is already serving publicly, so only
+    restrictions on the pages themselves matter; that check joins into the listing query.
+    """
+    qs = model.objects.live()
+    qs = qs.filter(view_restrictions__isnull=True) if under_public_parent else qs.public()
+    qs = qs.prefetch_related("topics")
     if model is GoodPracticePage:
         qs = qs.select_related("municipality")
     elif model is TrainingMaterialPage:
@@ -44,12 +50,13 @@ def published(model):
 def listing_for_index(index_page, params):
     model = index_page.child_model
     filterset_class = FILTERS_BY_INDEX.get(type(index_page), filters.KnowledgeFilter)
-    base = published(model).child_of(index_page)
+    base = published(model, under_public_parent=True).child_of(index_page)
     # Every field of the form is optional, so an empty query string is an unbound (unfiltered) listing.
     data = params if any(v for k, v in params.items() if k != "page") else None
     # An invalid value (an unknown topic, say) is reported on the form and ignored; the rest still apply.
     filterset = filterset_class(data, queryset=base)
-    return filterset, filterset.qs.distinct()
+    items = filterset.qs if filterset.is_bound else base.order_by(*filterset_class.default_order)
+    return filterset, items.distinct()
 
 
 def topic_url(topic: Topic) -> str | None:

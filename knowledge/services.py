@@ -101,8 +101,7 @@ def content_import(items: list[ImportItem], *, user=None, sections=None) -> Impo
     result = ImportResult(pages=[])
     with transaction.atomic():
         sections = sections or site_ensure().sections
-        by_slug = {}
-        for item in items:
+        for item in _successors_first(items):
             model, index_model = PAGE_TYPES[item.type]
             parent = sections[index_model]
             existing = parent.get_children().filter(slug=item.slug).first()
@@ -119,6 +118,8 @@ def content_import(items: list[ImportItem], *, user=None, sections=None) -> Impo
                     page = model(slug=item.slug, owner=user)
                     result.created += 1
                 _apply(page, item)
+                if item.relations.get("superseded_by"):
+                    page.superseded_by = LegalInterpretationPage.objects.get(slug=item.relations["superseded_by"])
                 if existing is None:
                     parent.add_child(instance=page)
                 page.save_revision(user=user, log_action=True).publish(user=user)
@@ -127,13 +128,70 @@ def content_import(items: list[ImportItem], *, user=None, sections=None) -> Impo
                     f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items()
                 ) if hasattr(exc, "message_dict") else " ".join(exc.messages)
                 raise ImportLineError(item.line_number, messages) from None
-            by_slug[item.slug] = page
             result.pages.append(page)
-        # Second pass: links between interpretations may point forwards in the file.
-        for item in items:
+    return result
+
+
+def _successors_first(items: list[ImportItem]) -> list[ImportItem]:
+    """Order items so that an interpretation comes after the one that supersedes it (links may point forwards)."""
+    pending = list(items)
+    ordered: list[ImportItem] = []
+    in_file = {item.slug for item in items}
+    done: set[str] = set()
+    while pending:
+        progressed = False
+        for item in list(pending):
             target = item.relations.get("superseded_by")
-            if target:
-                page = by_slug[item.slug]
-                page.superseded_by = LegalInterpretationPage.objects.get(slug=target)
-                page.save_revision(user=user).publish(user=user)
+            if not target or target in done or target not in in_file:
+                ordered.append(item)
+                done.add(item.slug)
+                pending.remove(item)
+                progressed = True
+        if not progressed:
+            raise ImportLineError(pending[0].line_number, "“superseded_by” links form a cycle")
+    return ordered
+
+
+@dataclass
+class ReminderResult:
+    mails: int = 0
+    pages: int = 0
+
+
+def review_reminders_send(*, today=None) -> ReminderResult:
+    """One e-mail per owner listing their pages due for review; pages without an owner go to superusers."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from knowledge.selectors import pages_due_for_review
+
+    today = today or timezone.localdate()
+    by_owner: dict = {}
+    fallback = list(get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email=""))
+    for page in pages_due_for_review(today=today):
+        owners = [page.owner] if page.owner and page.owner.is_active and page.owner.email else fallback
+        for owner in owners:
+            by_owner.setdefault(owner, []).append(page)
+    result = ReminderResult()
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    for owner, pages in by_owner.items():
+        rows = [
+            {
+                "page": page,
+                "overdue": page.review_date < today,
+                "edit_url": base + reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            }
+            for page in pages
+        ]
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"owner": owner, "rows": rows, "today": today, "report_url": base + reverse("knowledge_review_report")}
+            subject = render_to_string("knowledge/mail/review_reminder_subject.txt", context).strip()
+            body = render_to_string("knowledge/mail/review_reminder.txt", context)
+        send_mail(subject, body, None, [owner.email])
+        result.mails += 1
+        result.pages += len(pages)
     return result

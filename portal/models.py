@@ -115,5 +115,7 @@ class PortalSettings(BaseSiteSetting):
         PageChooserPanel("privacy_page"),
     ]
 
+    select_related = ["accessibility_page", "privacy_page"]
+
     class Meta:
         verbose_name = _("portal settings")

@@ -15,6 +15,8 @@
 #
 # Environment:
 #   ES_HUNSPELL_DIR   directory with <locale>/<locale>.aff|.dic, copied to every node's config/hunspell/
+#   ES_ANALYSIS_DIR   directory copied to every node's config/analysis/ (for synonyms_path: analysis/<file>)
+#                     Both are copied when the nodes start and kept for later starts until given again.
 #   ES_HEAP           heap per node (default 1g for one node, 512m each for more)
 #   ES_WAIT_TIMEOUT   seconds to wait for cluster health (default 180)
 #   ES_SERVICE_DIR    runtime directory (default <repo>/.services/elasticsearch)
@@ -224,10 +226,16 @@ EOF
         fi
     } >"$config/elasticsearch.yml"
 
-    rm -rf "$config/hunspell"
+    # Dictionaries and rule files are replaced when given and otherwise kept, because existing indices need them.
     if [[ -n "${ES_HUNSPELL_DIR:-}" ]]; then
+        rm -rf "$config/hunspell"
         mkdir -p "$config/hunspell"
         cp -R "$ES_HUNSPELL_DIR"/. "$config/hunspell/"
+    fi
+    if [[ -n "${ES_ANALYSIS_DIR:-}" ]]; then
+        rm -rf "$config/analysis"
+        mkdir -p "$config/analysis"
+        cp -R "$ES_ANALYSIS_DIR"/. "$config/analysis/"
     fi
     chown -R "$RUN_USER:" "$dir"
 }
@@ -237,6 +245,10 @@ check_hunspell_dir() {
     [[ -d "$ES_HUNSPELL_DIR" ]] || die "ES_HUNSPELL_DIR=$ES_HUNSPELL_DIR is not a directory"
     compgen -G "$ES_HUNSPELL_DIR/*/*.aff" >/dev/null && compgen -G "$ES_HUNSPELL_DIR/*/*.dic" >/dev/null \
         || die "ES_HUNSPELL_DIR must contain <locale>/<name>.aff and <locale>/<name>.dic (e.g. pl_PL/pl_PL.aff)"
+}
+
+check_analysis_dir() {
+    [[ -z "${ES_ANALYSIS_DIR:-}" || -d "$ES_ANALYSIS_DIR" ]] || die "ES_ANALYSIS_DIR=$ES_ANALYSIS_DIR is not a directory"
 }
 
 launch_node() {
@@ -341,18 +353,27 @@ cmd_start() {
     [[ "$n" =~ ^[1-9]$ ]] || die "--nodes must be between 1 and 9"
     command -v curl >/dev/null || die "curl not found"
     check_hunspell_dir
+    check_analysis_dir
     take_lock
 
-    local running
+    local running="" i
     if running="$(running_topology)"; then
         [[ "$running" -eq "$n" ]] || die "a cluster of $running node(s) is running; run '$0 stop' first"
         [[ "$fresh" -eq 0 ]] || die "--fresh needs the cluster stopped first"
+        local missing=0
+        for ((i = 1; i <= n; i++)); do node_alive "$n" "$i" || missing=1; done
+        if [[ "$missing" -eq 0 ]]; then
+            wait_healthy "$n"
+            node_url 1
+            return 0
+        fi
     fi
 
     fetch_distribution
-    install_plugin
+    # Never swap the plugin jar under nodes that are still running; a partial restart reuses the installed one.
+    [[ -n "$running" ]] || install_plugin
     run_as_prefix
-    local jdk heap i
+    local jdk heap
     jdk="$(java_home)"
     heap="${ES_HEAP:-$([[ "$n" -eq 1 ]] && echo 1g || echo 512m)}"
     if [[ "$fresh" -eq 1 ]]; then

@@ -99,6 +99,7 @@ final class SynonymTokenFilterFactory implements TokenFilterFactory {
             }
 
             @Override
+            @SuppressWarnings("deprecation") // the plain "synonym" type keeps Lucene's older, non-graph filter on purpose
             public TokenStream create(TokenStream tokenStream) {
                 if (empty) {
                     return tokenStream;

@@ -1,0 +1,31 @@
+from django.core.cache import cache
+from django.db.models.signals import post_delete
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from portal.context_processors import NAV_CACHE_KEY, SETTINGS_CACHE_KEY
+
+
+def _clear_navigation(**kwargs):
+    from wagtail.models import Site
+
+    keys = []
+    for site_id, root_id in Site.objects.values_list("pk", "root_page_id"):
+        keys += [NAV_CACHE_KEY.format(root=root_id), SETTINGS_CACHE_KEY.format(site=site_id)]
+    cache.delete_many(keys)
+
+
+def connect():
+    page_published.connect(_clear_navigation, dispatch_uid="portal_nav_published")
+    page_unpublished.connect(_clear_navigation, dispatch_uid="portal_nav_unpublished")
+    post_page_move.connect(_clear_navigation, dispatch_uid="portal_nav_moved")
+    post_delete.connect(_clear_navigation, sender=Page, dispatch_uid="portal_nav_deleted")
+    from django.db.models.signals import post_save
+
+    from portal.models import PortalSettings
+
+    post_save.connect(_clear_settings, sender=PortalSettings, dispatch_uid="portal_settings_saved")
+
+
+def _clear_settings(instance, **kwargs):
+    cache.delete(SETTINGS_CACHE_KEY.format(site=instance.site_id))
