@@ -36,7 +36,9 @@ class KnowledgeFilter(django_filters.FilterSet):
     topic = django_filters.ChoiceFilter(
         field_name="topics__slug", choices=_slug_choices(Topic), label=_("Topic"), empty_label=_("all topics")
     )
-    year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("any year"), choices=_years)
+    year = django_filters.ChoiceFilter(
+        field_name="date__year", label=_("Year"), empty_label=_("any year"), choices=_years
+    )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="apply_sort", label=_("Sort by"), empty_label=None, null_label=None
     )
@@ -64,20 +66,29 @@ class KnowledgeFilter(django_filters.FilterSet):
 
 
 class TrainingFilter(KnowledgeFilter):
-    format = django_filters.ChoiceFilter(choices=MaterialFormat.choices, label=_("Format"), empty_label=_("any"))
+    format = django_filters.ChoiceFilter(
+        choices=MaterialFormat.choices, label=_("Format"), empty_label=_("any")
+    )
     audience = django_filters.ChoiceFilter(
-        field_name="audience__slug", choices=_slug_choices(Audience), label=_("Audience"), empty_label=_("everyone")
+        field_name="audience__slug",
+        choices=_slug_choices(Audience),
+        label=_("Audience"),
+        empty_label=_("everyone"),
     )
     level = django_filters.ChoiceFilter(choices=MaterialLevel.choices, label=_("Level"), empty_label=_("any"))
 
 
 class GoodPracticeFilter(KnowledgeFilter):
     voivodeship = django_filters.ChoiceFilter(
-        field_name="municipality__voivodeship", choices=Voivodeship.choices, label=_("Voivodeship"),
+        field_name="municipality__voivodeship",
+        choices=Voivodeship.choices,
+        label=_("Voivodeship"),
         empty_label=_("all voivodeships"),
     )
     municipality_type = django_filters.ChoiceFilter(
-        field_name="municipality__kind", choices=MunicipalityKind.choices, label=_("Municipality type"),
+        field_name="municipality__kind",
+        choices=MunicipalityKind.choices,
+        label=_("Municipality type"),
         empty_label=_("any"),
     )
     creation_mode = django_filters.ChoiceFilter(
@@ -101,7 +112,10 @@ class EventFilter(KnowledgeFilter):
     )
     mode = django_filters.ChoiceFilter(choices=EventMode.choices, label=_("Form"), empty_label=_("any"))
     audience = django_filters.ChoiceFilter(
-        field_name="audience__slug", choices=_slug_choices(Audience), label=_("Audience"), empty_label=_("everyone")
+        field_name="audience__slug",
+        choices=_slug_choices(Audience),
+        label=_("Audience"),
+        empty_label=_("everyone"),
     )
 
     def filter_when(self, queryset, name, value):

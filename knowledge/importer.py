@@ -32,7 +32,15 @@ CITATION_RE = re.compile(
     r"\s*(?P<act>.*)$",
     re.IGNORECASE,
 )
-TYPES = {"training_material", "good_practice", "legal_interpretation", "article", "explanation", "news", "event"}
+TYPES = {
+    "training_material",
+    "good_practice",
+    "legal_interpretation",
+    "article",
+    "explanation",
+    "news",
+    "event",
+}
 
 # Polish labels accepted alongside the internal values, so editors can write files by hand.
 FORMAT_ALIASES = {
@@ -92,7 +100,9 @@ def _date(data, key, *, required=False):
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ValueError(_("“%(key)s” must be a date YYYY-MM-DD, got %(value)r") % {"key": key, "value": value}) from None
+        raise ValueError(
+            _("“%(key)s” must be a date YYYY-MM-DD, got %(value)r") % {"key": key, "value": value}
+        ) from None
 
 
 def _datetime(data, key):
@@ -103,7 +113,8 @@ def _datetime(data, key):
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValueError(
-            _("“%(key)s” must be a date and time with an offset, e.g. 2023-04-27T10:00:00+02:00") % {"key": key}
+            _("“%(key)s” must be a date and time with an offset, e.g. 2023-04-27T10:00:00+02:00")
+            % {"key": key}
         ) from None
     if parsed.tzinfo is None:
         raise ValueError(_("“%(key)s” needs a time zone offset, e.g. +02:00") % {"key": key})
@@ -158,7 +169,9 @@ def text_to_blocks(text: str) -> list[dict]:
             quote = " ".join(line.removeprefix("> ").removeprefix(">") for line in lines)
             blocks.append({"type": "quote", "value": {"text": quote.strip(), "attribution": ""}})
         elif all(line.startswith("- ") for line in lines):
-            html_run.append("<ul>" + "".join(f"<li>{escape(line[2:].strip())}</li>" for line in lines) + "</ul>")
+            html_run.append(
+                "<ul>" + "".join(f"<li>{escape(line[2:].strip())}</li>" for line in lines) + "</ul>"
+            )
         else:
             html_run.append("<p>" + "<br/>".join(escape(line) for line in lines) + "</p>")
     flush()
@@ -167,7 +180,9 @@ def text_to_blocks(text: str) -> list[dict]:
 
 def text_to_html(text: str) -> str:
     return "".join(
-        "<p>" + escape(p.strip()).replace("\n", "<br/>") + "</p>" for p in re.split(r"\n\s*\n", text or "") if p.strip()
+        "<p>" + escape(p.strip()).replace("\n", "<br/>") + "</p>"
+        for p in re.split(r"\n\s*\n", text or "")
+        if p.strip()
     )
 
 
@@ -217,7 +232,9 @@ def _parse_type_fields(kind: str, data: dict, item: ImportItem):
                 "name": municipality["name"].strip(),
                 "teryt": municipality.get("teryt") or None,
                 "kind": _choice(municipality.get("kind"), MunicipalityKind, "municipality.kind"),
-                "voivodeship": _choice(municipality.get("voivodeship"), Voivodeship, "municipality.voivodeship"),
+                "voivodeship": _choice(
+                    municipality.get("voivodeship"), Voivodeship, "municipality.voivodeship"
+                ),
                 "population": _int(municipality, "population"),
             }
             if item.relations["municipality"]["teryt"] and not re.fullmatch(
@@ -306,8 +323,10 @@ def _parse_type_fields(kind: str, data: dict, item: ImportItem):
         f["registration_deadline"] = _datetime(data, "registration_deadline")
         mode = data.get("mode")
         if not mode:
-            mode = EventMode.HYBRID if f["venue"] and f["online_url"] else (
-                EventMode.ONLINE if f["online_url"] else EventMode.IN_PERSON
+            mode = (
+                EventMode.HYBRID
+                if f["venue"] and f["online_url"]
+                else (EventMode.ONLINE if f["online_url"] else EventMode.IN_PERSON)
             )
         f["mode"] = _choice(mode, EventMode, "mode")
         item.relations["audience"] = _str_list(data, "audience")
@@ -315,7 +334,10 @@ def _parse_type_fields(kind: str, data: dict, item: ImportItem):
         if not isinstance(programme, list):
             raise ValueError(_("“programme” must be a list"))
         item.relations["programme"] = [
-            {"time": _str(entry, "time", required=True, max_length=20), "item": _str(entry, "item", required=True)}
+            {
+                "time": _str(entry, "time", required=True, max_length=20),
+                "item": _str(entry, "item", required=True),
+            }
             for entry in programme
         ]
     if kind in ("article", "explanation"):
@@ -334,11 +356,14 @@ def parse_line(line_number: int, raw: str) -> ImportItem:
     try:
         slug = _str(data, "id", required=True, max_length=80)
         if not SLUG_RE.match(slug):
-            raise ValueError(_("“id” must be lowercase letters, digits and hyphens, got %(id)r") % {"id": slug})
+            raise ValueError(
+                _("“id” must be lowercase letters, digits and hyphens, got %(id)r") % {"id": slug}
+            )
         kind = _str(data, "type", required=True)
         if kind not in TYPES:
             raise ValueError(
-                _("unknown “type” %(type)r; expected one of: %(types)s") % {"type": kind, "types": ", ".join(sorted(TYPES))}
+                _("unknown “type” %(type)r; expected one of: %(types)s")
+                % {"type": kind, "types": ", ".join(sorted(TYPES))}
             )
         fields = {
             "title": _str(data, "title", required=True, max_length=255),
@@ -347,7 +372,9 @@ def parse_line(line_number: int, raw: str) -> ImportItem:
             "review_date": _date(data, "review_date"),
             "source_url": _str(data, "source", max_length=500),
         }
-        item = ImportItem(line_number=line_number, slug=slug, type=kind, fields=fields, topics=_str_list(data, "topics"))
+        item = ImportItem(
+            line_number=line_number, slug=slug, type=kind, fields=fields, topics=_str_list(data, "topics")
+        )
         _parse_type_fields(kind, data, item)
     except ValueError as exc:
         raise ImportLineError(line_number, str(exc)) from None
@@ -375,7 +402,8 @@ def parse_lines(lines) -> list[ImportItem]:
 
             if not LegalInterpretationPage.objects.filter(slug=target).exists():
                 raise ImportLineError(
-                    item.line_number, _("“superseded_by” names %(id)r, which is neither in the file nor on the site")
-                    % {"id": target}
+                    item.line_number,
+                    _("“superseded_by” names %(id)r, which is neither in the file nor on the site")
+                    % {"id": target},
                 )
     return items

@@ -86,7 +86,12 @@ def _apply(page, item: ImportItem):
         page.partners = [GoodPracticePartner(**p) for p in rel["partners"]]
     if isinstance(page, LegalInterpretationPage):
         page.legal_basis = [
-            LegalReference(act=ref["act"] or ACT_CUS, article=ref["article"], paragraph=ref["paragraph"], point=ref["point"])
+            LegalReference(
+                act=ref["act"] or ACT_CUS,
+                article=ref["article"],
+                paragraph=ref["paragraph"],
+                point=ref["point"],
+            )
             for ref in rel["legal_basis"]
         ]
         page.changes = [InterpretationChange(**change) for change in rel["changes"]]
@@ -111,7 +116,8 @@ def content_import(items: list[ImportItem], *, user=None, sections=None) -> Impo
                     if not isinstance(page, model):
                         raise ImportLineError(
                             item.line_number,
-                            f"“{item.slug}” already exists as a {page._meta.verbose_name}, not a {model._meta.verbose_name}",
+                            f"“{item.slug}” already exists as a {page._meta.verbose_name}, "
+                            f"not a {model._meta.verbose_name}",
                         )
                     result.updated += 1
                 else:
@@ -119,21 +125,26 @@ def content_import(items: list[ImportItem], *, user=None, sections=None) -> Impo
                     result.created += 1
                 _apply(page, item)
                 if item.relations.get("superseded_by"):
-                    page.superseded_by = LegalInterpretationPage.objects.get(slug=item.relations["superseded_by"])
+                    page.superseded_by = LegalInterpretationPage.objects.get(
+                        slug=item.relations["superseded_by"]
+                    )
                 if existing is None:
                     parent.add_child(instance=page)
-                page.save_revision(user=user, log_action=True).publish(user=user)
+                # An import is run by an operator at the shell, not through editor permissions.
+                page.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
             except ValidationError as exc:
-                messages = "; ".join(
-                    f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items()
-                ) if hasattr(exc, "message_dict") else " ".join(exc.messages)
+                messages = (
+                    "; ".join(f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items())
+                    if hasattr(exc, "message_dict")
+                    else " ".join(exc.messages)
+                )
                 raise ImportLineError(item.line_number, messages) from None
             result.pages.append(page)
     return result
 
 
 def _successors_first(items: list[ImportItem]) -> list[ImportItem]:
-    """Order items so that an interpretation comes after the one that supersedes it (links may point forwards)."""
+    """Order items so an interpretation comes after the one superseding it (links may point forwards)."""
     pending = list(items)
     ordered: list[ImportItem] = []
     in_file = {item.slug for item in items}
@@ -188,7 +199,12 @@ def review_reminders_send(*, today=None) -> ReminderResult:
             for page in pages
         ]
         with translation.override(settings.LANGUAGE_CODE):
-            context = {"owner": owner, "rows": rows, "today": today, "report_url": base + reverse("knowledge_review_report")}
+            context = {
+                "owner": owner,
+                "rows": rows,
+                "today": today,
+                "report_url": base + reverse("knowledge_review_report"),
+            }
             subject = render_to_string("knowledge/mail/review_reminder_subject.txt", context).strip()
             body = render_to_string("knowledge/mail/review_reminder.txt", context)
         send_mail(subject, body, None, [owner.email])

@@ -14,10 +14,14 @@ def review_report(request):
     policy = PagePermissionPolicy()
     if not policy.user_has_any_permission(request.user, ["add", "change", "publish"]):
         raise PermissionDenied
-    editable = set(policy.instances_user_has_any_permission_for(request.user, ["change", "publish"]).values_list("pk", flat=True))
+    editable = set(
+        policy.instances_user_has_any_permission_for(request.user, ["change", "publish"]).values_list(
+            "pk", flat=True
+        )
+    )
     today = timezone.localdate()
     rows = [
-        {"page": page, "overdue": page.review_date < today, "days": (page.review_date - today).days}
+        {"page": page, "overdue": page.review_date < today, "days": abs((page.review_date - today).days)}
         for page in pages_due_for_review(today=today)
         if page.pk in editable
     ]

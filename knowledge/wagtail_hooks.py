@@ -67,5 +67,9 @@ class ReviewReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def review_report_menu_item():
     return ReviewReportMenuItem(
-        _("Content due for review"), reverse("knowledge_review_report"), name="review-due", icon_name="time", order=50
+        _("Content due for review"),
+        reverse("knowledge_review_report"),
+        name="review-due",
+        icon_name="time",
+        order=50,
     )

@@ -1,5 +1,6 @@
 """Demo content for the development setup: pages, glossary, files and people. Idempotent."""
 
+import io
 import json
 from pathlib import Path
 
@@ -7,8 +8,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -20,7 +23,6 @@ from knowledge.models import (
     GoodPracticeDocument,
     GoodPracticePage,
     NewsPage,
-    Topic,
     TrainingMaterialDocument,
     TrainingMaterialPage,
 )
@@ -125,8 +127,10 @@ def _image(title: str, alt: str, data: bytes):
     Image = get_image_model()
     image = Image.objects.filter(title=title).first()
     if image is None:
-        image = Image(title=title, description=alt)
-        image.file.save(f"{Topic._meta.app_label}-{abs(hash(title)) % 10**8}.png", ContentFile(data), save=False)
+        # ImageFile lets Wagtail read the width and height from the data.
+        image = Image(
+            title=title, description=alt, file=ImageFile(io.BytesIO(data), name=f"{slugify(title)}.png")
+        )
         image.save()
     return image
 
@@ -195,18 +199,29 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
     settings_obj.email = "kontakt@obserwatorium-cus.example"
     settings_obj.phone = "+48 81 000 00 00"
     settings_obj.accessibility_page = _standard_page(
-        home, "deklaracja-dostepnosci", "Deklaracja dostępności",
-        "Informacje o dostępności cyfrowej portalu Obserwatorium CUS.", ACCESSIBILITY_STATEMENT,
+        home,
+        "deklaracja-dostepnosci",
+        "Deklaracja dostępności",
+        "Informacje o dostępności cyfrowej portalu Obserwatorium CUS.",
+        ACCESSIBILITY_STATEMENT,
     )
     settings_obj.privacy_page = _standard_page(
-        home, "ochrona-danych", "Ochrona danych osobowych (RODO)",
-        "Jak przetwarzamy dane osobowe użytkowników portalu.", PRIVACY_NOTICE,
+        home,
+        "ochrona-danych",
+        "Ochrona danych osobowych (RODO)",
+        "Jak przetwarzamy dane osobowe użytkowników portalu.",
+        PRIVACY_NOTICE,
     )
     settings_obj.save()
     # Owners receive the review reminders, so every demo page belongs to the demo editor.
     for model in (TrainingMaterialPage, GoodPracticePage, NewsPage, EventPage):
         model.objects.filter(owner__isnull=True).update(owner=editor)
-    return {"created": result.created, "updated": result.updated, "glossary": len(terms), "admin": admin.username}
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "glossary": len(terms),
+        "admin": admin.username,
+    }
 
 
 def _demo_files():
@@ -219,7 +234,9 @@ def _demo_files():
         _attach(page, TrainingMaterialDocument, doc, "Pobierz materiał w formacie PDF")
     for page in EventPage.objects.all():
         programme = [f"{item.time} – {item.item}" for item in page.programme.all()] or [page.summary]
-        doc = _document(f"Program: {page.title}", f"program-{page.slug}.pdf", demo_files.text_pdf(page.title, programme))
+        doc = _document(
+            f"Program: {page.title}", f"program-{page.slug}.pdf", demo_files.text_pdf(page.title, programme)
+        )
         _attach(page, EventDocument, doc, "Program spotkania (PDF)")
     gogolin = GoodPracticePage.objects.filter(municipality__name="Gogolin").first()
     if gogolin is not None:
@@ -228,7 +245,10 @@ def _demo_files():
             "gogolin-kalendarium.pdf",
             demo_files.text_pdf(
                 "CUS w Gogolinie – kalendarium",
-                ["2020: przystąpienie do pilotażu PO WER.", "9 lipca 2021: otwarcie Centrum Usług Społecznych."],
+                [
+                    "2020: przystąpienie do pilotażu PO WER.",
+                    "9 lipca 2021: otwarcie Centrum Usług Społecznych.",
+                ],
             ),
         )
         _attach(gogolin, GoodPracticeDocument, doc, "Kalendarium tworzenia CUS (PDF)")
@@ -248,8 +268,11 @@ def _home_page(home: HomePage, structure):
 
     sections = structure.sections
     ask = _standard_page(
-        home, "zapytaj-eksperta", "Zapytaj eksperta",
-        "Bezpłatne konsultacje prawne i merytoryczne dla gmin.", ASK_PAGE,
+        home,
+        "zapytaj-eksperta",
+        "Zapytaj eksperta",
+        "Bezpłatne konsultacje prawne i merytoryczne dla gmin.",
+        ASK_PAGE,
     )
     home.hero_title = "Wiedza i wsparcie dla gmin tworzących centra usług społecznych"
     home.hero_text = (
@@ -257,15 +280,35 @@ def _home_page(home: HomePage, structure):
         "i bezpłatne konsultacje z prawnikiem oraz ekspertem."
     )
     home.entry_points = [
-        ("entry", {"title": "Planuję utworzyć CUS", "page": sections[TrainingIndexPage],
-                   "text": "Krok po kroku: diagnoza potrzeb, uchwała rady gminy, przekształcenie OPS."}),
-        ("entry", {"title": "Prowadzę CUS", "page": sections[GoodPracticeIndexPage],
-                   "text": "Dobre praktyki centrów, organizacja pracy, program usług społecznych."}),
-        ("entry", {"title": "Jestem radnym", "page": sections[InterpretationIndexPage],
-                   "text": "Co rada gminy musi wiedzieć przed podjęciem uchwały o utworzeniu CUS."}),
+        (
+            "entry",
+            {
+                "title": "Planuję utworzyć CUS",
+                "page": sections[TrainingIndexPage],
+                "text": "Krok po kroku: diagnoza potrzeb, uchwała rady gminy, przekształcenie OPS.",
+            },
+        ),
+        (
+            "entry",
+            {
+                "title": "Prowadzę CUS",
+                "page": sections[GoodPracticeIndexPage],
+                "text": "Dobre praktyki centrów, organizacja pracy, program usług społecznych.",
+            },
+        ),
+        (
+            "entry",
+            {
+                "title": "Jestem radnym",
+                "page": sections[InterpretationIndexPage],
+                "text": "Co rada gminy musi wiedzieć przed podjęciem uchwały o utworzeniu CUS.",
+            },
+        ),
     ]
     home.ask_title = "Nie znalazłeś odpowiedzi?"
-    home.ask_text = "Zadaj pytanie naszemu prawnikowi lub ekspertowi – odpowiemy w ciągu kilkunastu dni roboczych."
+    home.ask_text = (
+        "Zadaj pytanie naszemu prawnikowi lub ekspertowi – odpowiemy w ciągu kilkunastu dni roboczych."
+    )
     home.ask_page = ask
     featured = [
         GoodPracticePage.objects.filter(municipality__name="Gogolin").first(),

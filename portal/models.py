@@ -80,7 +80,11 @@ class StandardPage(Page):
         _("last reviewed"), null=True, blank=True, help_text=_("Shown on the page, e.g. for the statement.")
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body"), FieldPanel("last_reviewed")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     api_fields = [APIField("intro"), APIField("body"), APIField("last_reviewed")]
     parent_page_types = ["portal.HomePage", "portal.StandardPage"]
@@ -97,11 +101,19 @@ class PortalSettings(BaseSiteSetting):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
     accessibility_page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("accessibility statement"),
     )
     privacy_page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("privacy notice (RODO)"),
     )
 

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Site, Workflow, WorkflowPage
+from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
 
 from knowledge.models import (
     EventIndexPage,
@@ -15,7 +16,7 @@ from knowledge.models import (
     TopicIndexPage,
     TrainingIndexPage,
 )
-from portal.models import HomePage
+from portal.models import HomePage, StandardPage
 
 SECTIONS = [
     # model, slug, title (Polish: the site's content language), shown in the main menu
@@ -56,8 +57,9 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80) -> SiteStructure
                 page.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True,
-                            site_name="Obserwatorium CUS")
+        Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Obserwatorium CUS"
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
@@ -76,4 +78,26 @@ def site_ensure(*, hostname: str = "localhost", port: int = 80) -> SiteStructure
         WorkflowPage.objects.update_or_create(
             page=sections[InterpretationIndexPage], defaults={"workflow": legal}
         )
+    _grant_publishing(home, sections)
     return SiteStructure(home=home, sections=sections)
+
+
+def _grant_publishing(home, sections):
+    """Approving a workflow task publishes the page, so approvers need publish permission where they approve.
+
+    Editors publish everywhere except the legal interpretations, which only legal reviewers publish; this is
+    what keeps an interpretation off the site until a legal reviewer has approved it.
+    """
+    publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")
+    editors = Group.objects.filter(name="Editors").first()
+    reviewers = Group.objects.filter(name="Legal reviewers").first()
+    if editors is not None:
+        # Publishing the home page itself stays with administrators.
+        targets = [page.pk for model, page in sections.items() if model is not InterpretationIndexPage]
+        targets += list(StandardPage.objects.child_of(home).values_list("pk", flat=True))
+        for page_id in targets:
+            GroupPagePermission.objects.get_or_create(group=editors, page_id=page_id, permission=publish)
+    if reviewers is not None:
+        GroupPagePermission.objects.get_or_create(
+            group=reviewers, page=sections[InterpretationIndexPage], permission=publish
+        )

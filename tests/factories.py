@@ -16,13 +16,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.pl")
     first_name = "Anna"
     last_name = "Nowak"
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "haslo-testowe")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "haslo-testowe")
+        if create:
+            self.save(update_fields=["password"])
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
@@ -98,7 +104,9 @@ class PageMaker:
         fields.setdefault("law_as_at", dt.date(2024, 3, 1))
         fields.setdefault("author", "radca prawny Obserwatorium")
         refs = [km.LegalReference(article=a, paragraph=p, point=pt) for a, p, pt in legal_basis]
-        return self._add(km.LegalInterpretationPage, km.InterpretationIndexPage, fields, topics, legal_basis=refs)
+        return self._add(
+            km.LegalInterpretationPage, km.InterpretationIndexPage, fields, topics, legal_basis=refs
+        )
 
     def explanation(self, topics=(), **fields):
         fields.setdefault("body", paragraph("Wyjaśnienie."))

@@ -24,7 +24,9 @@ class KnowledgePage(Page):
     """Fields every knowledge item has: summary, topics, dates, review date."""
 
     summary = models.TextField(_("summary"), help_text=_("One or two sentences shown in listings."))
-    topics = ParentalManyToManyField("knowledge.Topic", blank=True, related_name="+", verbose_name=_("topics"))
+    topics = ParentalManyToManyField(
+        "knowledge.Topic", blank=True, related_name="+", verbose_name=_("topics")
+    )
     date = models.DateField(_("date"), default=today, db_index=True)
     review_date = models.DateField(
         _("next review date"),
@@ -35,7 +37,10 @@ class KnowledgePage(Page):
     )
 
     source_url = models.URLField(
-        _("source"), blank=True, max_length=500, help_text=_("Where the material was first published, if elsewhere.")
+        _("source"),
+        blank=True,
+        max_length=500,
+        help_text=_("Where the material was first published, if elsewhere."),
     )
 
     type_label = _("Material")
@@ -43,8 +48,13 @@ class KnowledgePage(Page):
 
     meta_panels = [
         MultiFieldPanel(
-            [FieldPanel("summary"), FieldPanel("topics", widget=forms.CheckboxSelectMultiple), FieldPanel("date"), FieldPanel("review_date"),
-             FieldPanel("source_url")],
+            [
+                FieldPanel("summary"),
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("date"),
+                FieldPanel("review_date"),
+                FieldPanel("source_url"),
+            ],
             heading=_("Description"),
         )
     ]
@@ -58,7 +68,9 @@ class KnowledgePage(Page):
     api_fields = [
         APIField("summary"),
         APIField("date"),
-        APIField("topics", serializer=serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")),
+        APIField(
+            "topics", serializer=serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+        ),
     ]
 
     class Meta:
@@ -115,8 +127,8 @@ class KnowledgeIndexPage(Page):
             page_obj=page_obj,
             items=page_obj.object_list,
             querystring=query.urlencode(),
-            active_filters=[f for f in filterset.form.changed_data if f != "sort"] if filterset.is_bound else [],
+            active_filters=[f for f in filterset.form.changed_data if f != "sort"]
+            if filterset.is_bound
+            else [],
         )
         return context
-
-

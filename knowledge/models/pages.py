@@ -44,7 +44,9 @@ class TrainingMaterialPage(KnowledgePage):
     body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
     audience = ParentalManyToManyField("knowledge.Audience", blank=True, verbose_name=_("audience"))
     format = models.CharField(_("format"), max_length=20, choices=MaterialFormat.choices, db_index=True)
-    level = models.CharField(_("level"), max_length=20, choices=MaterialLevel.choices, default=MaterialLevel.BASIC)
+    level = models.CharField(
+        _("level"), max_length=20, choices=MaterialLevel.choices, default=MaterialLevel.BASIC
+    )
     trainer = models.CharField(_("author or trainer"), max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
 
@@ -115,7 +117,9 @@ class GoodPracticePage(KnowledgePage):
     )
     funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices, blank=True)
     funding_note = models.CharField(_("funding details"), max_length=300, blank=True)
-    services = ParentalManyToManyField("knowledge.SocialService", blank=True, verbose_name=_("services offered"))
+    services = ParentalManyToManyField(
+        "knowledge.SocialService", blank=True, verbose_name=_("services offered")
+    )
     posts_created = models.PositiveIntegerField(_("posts created"), null=True, blank=True)
     people_served = models.PositiveIntegerField(_("people served"), null=True, blank=True)
     budget_pln = models.PositiveBigIntegerField(_("budget (PLN)"), null=True, blank=True)
@@ -140,7 +144,11 @@ class GoodPracticePage(KnowledgePage):
             heading=_("The centre"),
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("posts_created"), FieldPanel("people_served"), FieldPanel("budget_pln")])],
+            [
+                FieldRowPanel(
+                    [FieldPanel("posts_created"), FieldPanel("people_served"), FieldPanel("budget_pln")]
+                )
+            ],
             heading=_("Key figures"),
         ),
         FieldPanel("body"),
@@ -159,7 +167,9 @@ class GoodPracticePage(KnowledgePage):
     ]
     api_fields = KnowledgePage.api_fields + [
         APIField("municipality", serializer=_NameSerializer()),
-        APIField("voivodeship", serializer=serializers.CharField(source="municipality.voivodeship", default="")),
+        APIField(
+            "voivodeship", serializer=serializers.CharField(source="municipality.voivodeship", default="")
+        ),
         APIField("established"),
         APIField("creation_mode"),
         APIField("funding"),
@@ -295,8 +305,17 @@ class LegalReference(Orderable):
     paragraph = models.CharField(_("paragraph (ust.)"), max_length=20, blank=True)
     point = models.CharField(_("point (pkt)"), max_length=20, blank=True)
 
-    panels = [FieldRowPanel([FieldPanel("article"), FieldPanel("paragraph"), FieldPanel("point")]), FieldPanel("act")]
-    api_fields = [APIField("act"), APIField("article"), APIField("paragraph"), APIField("point"), APIField("citation")]
+    panels = [
+        FieldRowPanel([FieldPanel("article"), FieldPanel("paragraph"), FieldPanel("point")]),
+        FieldPanel("act"),
+    ]
+    api_fields = [
+        APIField("act"),
+        APIField("article"),
+        APIField("paragraph"),
+        APIField("point"),
+        APIField("citation"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("legal reference")

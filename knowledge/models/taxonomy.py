@@ -95,7 +95,9 @@ class Municipality(index.Indexed, models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         constraints = [
-            models.UniqueConstraint(fields=["name", "voivodeship"], name="municipality_unique_name_voivodeship")
+            models.UniqueConstraint(
+                fields=["name", "voivodeship"], name="municipality_unique_name_voivodeship"
+            )
         ]
 
     def __str__(self):
@@ -113,7 +115,11 @@ class GlossaryTerm(index.Indexed, models.Model):
     )
 
     panels = [FieldPanel("term"), FieldPanel("expansion"), FieldPanel("definition"), FieldPanel("synonyms")]
-    search_fields = [index.SearchField("term"), index.SearchField("expansion"), index.SearchField("definition")]
+    search_fields = [
+        index.SearchField("term"),
+        index.SearchField("expansion"),
+        index.SearchField("definition"),
+    ]
 
     class Meta:
         ordering = ["term"]

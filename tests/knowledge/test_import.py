@@ -10,26 +10,95 @@ from knowledge import models as km
 pytestmark = pytest.mark.django_db
 
 LINES = [
-    {"id": "p-poradnik", "type": "training_material", "title": "Poradnik", "summary": "S", "body": "## Wstęp\n\nTekst.\n\n- a\n- b",
-     "topics": ["tworzenie CUS"], "date": "2024-01-10", "format": "poradnik", "audience": ["radni"]},
-    {"id": "p-gogolin", "type": "good_practice", "title": "Gogolin", "summary": "S", "body": "Opis.", "topics": [],
-     "date": "2021-07-09", "municipality": "Gogolin", "voivodeship": "opolskie"},
-    {"id": "p-nowa", "type": "legal_interpretation", "title": "Nowa", "summary": "S", "body": "Odpowiedź.",
-     "topics": [], "date": "2024-02-01", "legal_basis": ["art. 30 ust. 1 ustawy o realizowaniu usług społecznych przez centrum usług społecznych"]},
-    {"id": "p-stara", "type": "legal_interpretation", "title": "Stara", "summary": "S", "question": "Pytanie?",
-     "answer": "Odpowiedź.", "topics": [], "date": "2020-02-01", "status": "superseded", "superseded_by": "p-nowa",
-     "legal_basis": [{"act": "ustawa o pomocy społecznej", "article": "110", "paragraph": None, "point": None}]},
-    {"id": "p-artykul", "type": "article", "title": "Artykuł", "summary": "S", "body": "T.", "topics": [], "date": None},
-    {"id": "p-news", "type": "news", "title": "Wiadomość", "summary": "S", "body": "T.", "topics": [], "date": "2021-09-16"},
-    {"id": "p-event", "type": "event", "title": "Spotkanie", "summary": "S", "body": "T.", "topics": [], "date": "2023-04-27",
-     "start": "2023-04-27T10:00:00+02:00", "end": "2023-04-27T13:00:00+02:00", "venue": "Opole", "organiser": "ROPS Opole"},
+    {
+        "id": "p-poradnik",
+        "type": "training_material",
+        "title": "Poradnik",
+        "summary": "S",
+        "body": "## Wstęp\n\nTekst.\n\n- a\n- b",
+        "topics": ["tworzenie CUS"],
+        "date": "2024-01-10",
+        "format": "poradnik",
+        "audience": ["radni"],
+    },
+    {
+        "id": "p-gogolin",
+        "type": "good_practice",
+        "title": "Gogolin",
+        "summary": "S",
+        "body": "Opis.",
+        "topics": [],
+        "date": "2021-07-09",
+        "municipality": "Gogolin",
+        "voivodeship": "opolskie",
+    },
+    {
+        "id": "p-nowa",
+        "type": "legal_interpretation",
+        "title": "Nowa",
+        "summary": "S",
+        "body": "Odpowiedź.",
+        "topics": [],
+        "date": "2024-02-01",
+        "legal_basis": [
+            "art. 30 ust. 1 ustawy o realizowaniu usług społecznych przez centrum usług społecznych"
+        ],
+    },
+    {
+        "id": "p-stara",
+        "type": "legal_interpretation",
+        "title": "Stara",
+        "summary": "S",
+        "question": "Pytanie?",
+        "answer": "Odpowiedź.",
+        "topics": [],
+        "date": "2020-02-01",
+        "status": "superseded",
+        "superseded_by": "p-nowa",
+        "legal_basis": [
+            {"act": "ustawa o pomocy społecznej", "article": "110", "paragraph": None, "point": None}
+        ],
+    },
+    {
+        "id": "p-artykul",
+        "type": "article",
+        "title": "Artykuł",
+        "summary": "S",
+        "body": "T.",
+        "topics": [],
+        "date": None,
+    },
+    {
+        "id": "p-news",
+        "type": "news",
+        "title": "Wiadomość",
+        "summary": "S",
+        "body": "T.",
+        "topics": [],
+        "date": "2021-09-16",
+    },
+    {
+        "id": "p-event",
+        "type": "event",
+        "title": "Spotkanie",
+        "summary": "S",
+        "body": "T.",
+        "topics": [],
+        "date": "2023-04-27",
+        "start": "2023-04-27T10:00:00+02:00",
+        "end": "2023-04-27T13:00:00+02:00",
+        "venue": "Opole",
+        "organiser": "ROPS Opole",
+    },
 ]
 
 
 def write(tmp_path, lines, name="content.jsonl"):
     path = tmp_path / name
-    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines),
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -71,7 +140,10 @@ def test_reimport_updates_in_place(tmp_path, site, capsys):
         ({"id": "Bad Slug", "type": "news", "title": "T"}, "lowercase"),
         ({"id": "x", "type": "news", "title": ""}, "“title”"),
         ({"id": "x", "type": "news", "title": "T", "date": "27.04.2023"}, "YYYY-MM-DD"),
-        ({"id": "x", "type": "legal_interpretation", "title": "T", "body": "B", "status": "superseded"}, "superseded_by"),
+        (
+            {"id": "x", "type": "legal_interpretation", "title": "T", "body": "B", "status": "superseded"},
+            "superseded_by",
+        ),
         ({"id": "x", "type": "event", "title": "T", "start": "2023-04-27T10:00:00"}, "offset"),
         ({"id": "p-poradnik", "type": "news", "title": "T"}, "repeats line 1"),
     ],

@@ -114,7 +114,11 @@ def test_topic_page_lists_everything_on_the_topic_across_types(client, make, sit
 
 
 def test_glossary_page_lists_terms(client, site):
-    km.GlossaryTerm.objects.create(term="CUS", expansion="centrum usług społecznych", definition="Jednostka gminy.")
-    km.GlossaryTerm.objects.create(term="CUW", expansion="centrum usług wspólnych", definition="Inna jednostka.")
+    km.GlossaryTerm.objects.create(
+        term="CUS", expansion="centrum usług społecznych", definition="Jednostka gminy."
+    )
+    km.GlossaryTerm.objects.create(
+        term="CUW", expansion="centrum usług wspólnych", definition="Inna jednostka."
+    )
     html = client.get(site.sections[km.GlossaryPage].url).content.decode()
     assert "centrum usług społecznych" in html and "centrum usług wspólnych" in html

@@ -33,13 +33,25 @@ def test_training_material_shows_its_fields_and_attachment(client, make):
 
     html = client.get(page.url).content.decode()
     assert "<h1>Praca koordynatora IPUS</h1>" in html
-    for text in ("lista kontrolna", "zaawansowany", "Zespół Obserwatorium", "90 minut", "koordynatorzy IPUS",
-                 "Treść materiału szkoleniowego.", "koordynator IPUS", "Pobierz listę", "PDF", "1,3"):
+    for text in (
+        "lista kontrolna",
+        "zaawansowany",
+        "Zespół Obserwatorium",
+        "90 minut",
+        "koordynatorzy IPUS",
+        "Treść materiału szkoleniowego.",
+        "koordynator IPUS",
+        "Pobierz listę",
+        "PDF",
+        "1,3",
+    ):
         assert text in html, text
 
 
 def test_good_practice_shows_municipality_and_figures(client, make):
-    gogolin = MunicipalityFactory(name="Gogolin", kind="urban-rural", voivodeship="opolskie", population=11000)
+    gogolin = MunicipalityFactory(
+        name="Gogolin", kind="urban-rural", voivodeship="opolskie", population=11000
+    )
     service = km.SocialService.objects.create(name="wsparcie wytchnieniowe")
     page = make.good_practice(
         title="CUS w Gogolinie",
@@ -59,9 +71,20 @@ def test_good_practice_shows_municipality_and_figures(client, make):
     page.save_revision().publish()
 
     html = client.get(page.url).content.decode()
-    for text in ("Gogolin", "gmina miejsko-wiejska", "opolskie", "9 lipca 2021", "przekształcenie ośrodka pomocy",
-                 "pilotaż PO WER", "12", "1\xa0500", "Wspólna diagnoza potrzeb.", "Za mało czasu na rekrutację.",
-                 "Stowarzyszenie Razem", "wsparcie wytchnieniowe"):
+    for text in (
+        "Gogolin",
+        "gmina miejsko-wiejska",
+        "opolskie",
+        "9 lipca 2021",
+        "przekształcenie ośrodka pomocy",
+        "pilotaż PO WER",
+        "12",
+        "1\xa0500",
+        "Wspólna diagnoza potrzeb.",
+        "Za mało czasu na rekrutację.",
+        "Stowarzyszenie Razem",
+        "wsparcie wytchnieniowe",
+    ):
         assert text in html, text
 
 
@@ -75,7 +98,9 @@ def test_legal_interpretation_shows_basis_status_and_notice(client, make):
     page.changes.add(km.InterpretationChange(date=dt.date(2025, 2, 1), text="Uzupełniono o nowelizację."))
     page.save_revision().publish()
     html = client.get(page.url).content.decode()
-    assert "art. 30 ust. 2 pkt 1 ustawy o realizowaniu usług społecznych przez centrum usług społecznych" in html
+    assert (
+        "art. 30 ust. 2 pkt 1 ustawy o realizowaniu usług społecznych przez centrum usług społecznych" in html
+    )
     assert "1 stycznia 2025" in html  # law as at
     assert "Uzupełniono o nowelizację." in html
     assert "nie jest poradą prawną" in html
@@ -107,7 +132,9 @@ def test_superseded_needs_a_successor():
 
 
 def test_event_shows_time_in_warsaw_and_programme(client, make):
-    page = make.event(title="Spotkanie informacyjne", mode="hybrid", online_url="https://spotkania.example.org/x")
+    page = make.event(
+        title="Spotkanie informacyjne", mode="hybrid", online_url="https://spotkania.example.org/x"
+    )
     page.programme.add(km.EventProgrammeItem(time="10:00", item="Powitanie uczestników"))
     page.save_revision().publish()
     html = client.get(page.url).content.decode()
@@ -117,8 +144,12 @@ def test_event_shows_time_in_warsaw_and_programme(client, make):
 
 
 def test_online_event_needs_a_link():
-    page = km.EventPage(title="x", mode="online", start=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
-                        end=dt.datetime(2027, 1, 1, 1, tzinfo=dt.UTC))
+    page = km.EventPage(
+        title="x",
+        mode="online",
+        start=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 1, 1, 1, tzinfo=dt.UTC),
+    )
     with pytest.raises(Exception) as exc:
         page.clean()
     assert "online_url" in str(exc.value)
@@ -132,8 +163,14 @@ def test_news_and_explanation_render(client, make):
 
 
 def test_every_page_type_is_served(client, make, site):
-    pages = [make.training(), make.good_practice(), make.interpretation(), make.explanation(), make.news(),
-             make.event()]
+    pages = [
+        make.training(),
+        make.good_practice(),
+        make.interpretation(),
+        make.explanation(),
+        make.news(),
+        make.event(),
+    ]
     urls = [p.url for p in pages] + [s.url for s in site.sections.values()] + [site.home.url]
     for url in urls:
         assert client.get(url).status_code == 200, url

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}, line {exc.line_number}: {reason}. Nothing was imported.") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {len(items)} pages from {file}: {result.created} created, {result.updated} updated."
+                f"Imported {len(items)} pages from {file}: "
+                f"{result.created} created, {result.updated} updated."
             )
         )

@@ -4,7 +4,9 @@ from knowledge.services import review_reminders_send
 
 
 class Command(BaseCommand):
-    help = "E-mail each page owner the content whose review date has passed or falls within 30 days (run daily)."
+    help = (
+        "E-mail each page owner the content whose review date has passed or falls within 30 days (run daily)."
+    )
 
     def handle(self, *args, **options):
         sent = review_reminders_send()

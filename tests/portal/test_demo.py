@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from knowledge import models as km
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_twice_without_duplicates_and_serves_every_page(client):
+    call_command("load_demo")
+    counts = {m.__name__: m.objects.count() for m in km.KNOWLEDGE_PAGE_MODELS}
+    total = Page.objects.count()
+    call_command("load_demo")
+    assert {m.__name__: m.objects.count() for m in km.KNOWLEDGE_PAGE_MODELS} == counts
+    assert Page.objects.count() == total
+
+    assert counts["TrainingMaterialPage"] >= 8
+    assert counts["GoodPracticePage"] >= 6
+    assert counts["LegalInterpretationPage"] >= 10
+    gogolin = km.GoodPracticePage.objects.get(municipality__name="Gogolin")
+    assert str(gogolin.established) == "2021-07-09" and gogolin.funding == "eu_project"
+    assert km.GoodPracticePage.objects.get(municipality__name="Tarnów").funding == "own_budget"
+    assert km.LegalInterpretationPage.objects.filter(
+        status="superseded", superseded_by__isnull=False
+    ).exists()
+    assert km.NewsPage.objects.filter(date="2021-09-16").exists()
+    opole = km.EventPage.objects.get(date="2023-04-27")
+    assert opole.registration_deadline.date().isoformat() == "2023-04-20"
+    assert km.GlossaryTerm.objects.filter(term__in=["CUS", "OPS", "IPUS", "CUW"]).count() == 4
+    assert opole.attachments.exists()
+
+    for page in Page.objects.live().filter(depth__gt=1).specific():
+        assert client.get(page.url).status_code == 200, page.url
+
+
+def test_demo_accounts_can_log_in_to_the_polish_admin(client):
+    call_command("load_demo")
+    assert client.login(username="admin", password="demo-haslo")
+    html = client.get("/admin/").content.decode()
+    assert 'lang="pl"' in html
+    assert client.login(username="redaktor", password="demo-haslo")
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,124 @@
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from knowledge import models as km
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sitemap_lists_published_pages_only(client, make):
+    live = make.training(title="Opublikowany", slug="opublikowany")
+    make.training(title="Szkic", slug="szkic", publish=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    locs = [
+        el.text
+        for el in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert any(loc.endswith(live.url) for loc in locs)
+    assert not any("szkic" in loc for loc in locs)
+
+
+def test_robots_txt_points_to_the_sitemap(client, site):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body and "Disallow: /admin/" in body
+
+
+def test_rss_and_atom_feeds_of_materials_and_interpretations(client, make):
+    make.training(title="Nowy poradnik", date=dt.date(2026, 1, 5))
+    make.interpretation(title="Nowa interpretacja")
+    rss = client.get("/feeds/materialy.rss")
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    items = ET.fromstring(rss.content).findall("./channel/item")
+    assert [i.findtext("title") for i in items] == ["Nowy poradnik"]
+    atom = client.get("/feeds/interpretacje.atom")
+    entries = ET.fromstring(atom.content).findall("{http://www.w3.org/2005/Atom}entry")
+    assert [e.findtext("{http://www.w3.org/2005/Atom}title") for e in entries] == ["Nowa interpretacja"]
+
+
+def test_api_serves_published_good_practices_with_their_fields(client, make):
+    from tests.factories import MunicipalityFactory
+
+    tarnow = MunicipalityFactory(name="Tarnów", voivodeship="małopolskie", kind="urban")
+    make.good_practice(title="CUS w Tarnowie", municipality=tarnow, funding="own_budget")
+    make.good_practice(title="Szkic praktyki").unpublish()
+    response = client.get("/api/v2/pages/", {"type": "knowledge.GoodPracticePage", "fields": "*"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["meta"]["total_count"] == 1
+    item = data["items"][0]
+    assert item["title"] == "CUS w Tarnowie"
+    assert item["municipality"] == "Tarnów" and item["voivodeship"] == "małopolskie"
+    assert item["funding"] == "own_budget"
+
+
+def test_api_is_read_only(client, make):
+    page = make.news()
+    assert client.post("/api/v2/pages/", {"title": "x"}).status_code == 405
+    assert client.delete(f"/api/v2/pages/{page.pk}/").status_code == 405
+
+
+def test_api_interpretation_detail_has_structured_legal_basis(client, make):
+    page = make.interpretation(legal_basis=[("9", "1", "2")])
+    item = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert item["legal_basis"][0]["article"] == "9"
+    assert item["legal_basis"][0]["citation"].startswith("art. 9 ust. 1 pkt 2 ustawy o realizowaniu")
+
+
+def test_detail_page_has_canonical_and_open_graph_metadata(client, make):
+    page = make.training(title="Poradnik OG", summary="Krótki opis materiału.")
+    html = client.get(page.url).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{page.url}">' in html
+    assert '<meta property="og:title" content="Poradnik OG">' in html
+    assert '<meta property="og:description" content="Krótki opis materiału.">' in html
+    assert '<meta name="description" content="Krótki opis materiału.">' in html
+
+
+def test_polish_by_default_even_for_english_browsers_and_english_on_request(client, make, settings):
+    page = make.training()
+    html = client.get(page.url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="pl">' in html and "Przejdź do treści" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(page.url).content.decode()
+    assert '<html lang="en">' in html and "Skip to main content" in html
+
+
+def test_language_switcher_sets_the_choice(client, site):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Skip to main content" in client.get("/").content.decode()
+
+
+def test_pages_have_landmarks_skip_link_and_one_h1(client, make, site):
+    for page in [site.home, make.training(), make.interpretation(), site.sections[km.TrainingIndexPage]]:
+        html = client.get(page.url).content.decode()
+        assert html.count("<h1") == 1, page
+        assert 'href="#main"' in html and '<main id="main"' in html
+        assert "<header" in html and "<footer" in html and '<nav class="site-nav"' in html
+
+
+def test_unknown_page_gets_a_helpful_404(client, site):
+    response = client.get("/nie-ma-takiej-strony/")
+    assert response.status_code == 404
+    assert 'role="search"' in response.content.decode()
+
+
+def test_home_page_shows_latest_content_and_entry_points(client, make, site):
+    make.news(title="Świeża wiadomość")
+    make.training(title="Świeży materiał")
+    make.interpretation(title="Świeża interpretacja")
+    make.event(title="Nadchodzące spotkanie")
+    html = client.get("/").content.decode()
+    for title in ("Świeża wiadomość", "Świeży materiał", "Świeża interpretacja", "Nadchodzące spotkanie"):
+        assert title in html
+    assert 'role="search"' in html
+
+
+def test_no_assets_from_external_hosts(client, make):
+    html = client.get(make.training().url).content.decode()
+    import re
+
+    for match in re.finditer(r'(?:src|href)="(https?://[^"]+)"', html):
+        assert match.group(1).startswith("http://testserver"), match.group(1)
