@@ -1,5 +1,5 @@
 from django.core.cache import cache
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -16,14 +16,37 @@ def _clear_navigation(**kwargs):
 
 
 def connect():
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from knowledge.models import Audience, GlossaryTerm, Municipality, SocialService, Topic
+    from portal.cache import page_cache_clear
+
+    page_published.connect(page_cache_clear, dispatch_uid="portal_pages_published")
+    page_unpublished.connect(page_cache_clear, dispatch_uid="portal_pages_unpublished")
+    post_page_move.connect(page_cache_clear, dispatch_uid="portal_pages_moved")
+    post_delete.connect(page_cache_clear, sender=Page, dispatch_uid="portal_pages_deleted")
+    for model in (
+        Topic,
+        Audience,
+        SocialService,
+        Municipality,
+        GlossaryTerm,
+        get_image_model(),
+        get_document_model(),
+    ):
+        post_save.connect(page_cache_clear, sender=model, dispatch_uid=f"portal_pages_{model.__name__}_saved")
+        post_delete.connect(
+            page_cache_clear, sender=model, dispatch_uid=f"portal_pages_{model.__name__}_deleted"
+        )
+
     page_published.connect(_clear_navigation, dispatch_uid="portal_nav_published")
     page_unpublished.connect(_clear_navigation, dispatch_uid="portal_nav_unpublished")
     post_page_move.connect(_clear_navigation, dispatch_uid="portal_nav_moved")
     post_delete.connect(_clear_navigation, sender=Page, dispatch_uid="portal_nav_deleted")
-    from django.db.models.signals import post_save
-
     from portal.models import PortalSettings
 
+    post_save.connect(page_cache_clear, sender=PortalSettings, dispatch_uid="portal_pages_settings_saved")
     post_save.connect(_clear_settings, sender=PortalSettings, dispatch_uid="portal_settings_saved")
 
 

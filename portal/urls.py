@@ -23,7 +23,7 @@ urlpatterns = [
     path("feeds/materialy.atom", feeds.MaterialsAtomFeed(), name="feed_materials_atom"),
     path("feeds/interpretacje.rss", feeds.InterpretationsFeed(), name="feed_interpretations_rss"),
     path("feeds/interpretacje.atom", feeds.InterpretationsAtomFeed(), name="feed_interpretations_atom"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("jezyk/<str:code>/", views.switch_language, name="switch_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 

@@ -259,29 +259,39 @@ check_analysis_dir() {
     [[ -z "${ES_ANALYSIS_DIR:-}" || -d "$ES_ANALYSIS_DIR" ]] || die "ES_ANALYSIS_DIR=$ES_ANALYSIS_DIR is not a directory"
 }
 
+port_in_use() {
+    # A connection succeeds only if something already listens there.
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 launch_node() {
     local n="$1" i="$2" jdk="$3" dir
     dir="$(node_dir "$n" "$i")"
     rm -f "$(node_pidfile "$n" "$i")"
+    # Remember where this start begins in the appended log, so failures show only this start's lines.
+    { wc -l <"$dir/logs/cus-portal-dev.log" || echo 0; } 2>/dev/null >"$dir/logs/.start-line"
     # -d returns once the node has started (or failed); the working directory receives JVM crash files.
     (
         cd "$dir/logs"
+        exec 9>&- # the node must not inherit (and keep holding) the start/stop lock
         exec ${RUN_AS[@]+"${RUN_AS[@]}"} env ES_PATH_CONF="$dir/config" ES_JAVA_HOME="$jdk" ES_TMPDIR="$dir/tmp" \
             "$DIST_DIR/bin/elasticsearch" -d -p "$(node_pidfile "$n" "$i")"
     ) </dev/null >"$dir/logs/startup.out" 2>&1
 }
 
 show_node_logs() {
+    # Java stack frames are dropped: the messages around them name the cause.
     local n="$1" i dir
     for ((i = 1; i <= n; i++)); do
         dir="$(node_dir "$n" "$i")"
         if [[ -s "$dir/logs/startup.out" ]]; then
-            log "--- node-$i startup output (last lines) ---"
-            tail -n 20 "$dir/logs/startup.out" >&2
+            log "--- node-$i startup output: $dir/logs/startup.out ---"
+            grep -vE '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$dir/logs/startup.out" | cut -c1-400 | tail -n 15 >&2 || true
         fi
         if [[ -f "$dir/logs/cus-portal-dev.log" ]]; then
-            log "--- node-$i log: $dir/logs/cus-portal-dev.log (last lines) ---"
-            tail -n 30 "$dir/logs/cus-portal-dev.log" >&2
+            log "--- node-$i log: $dir/logs/cus-portal-dev.log ---"
+            tail -n "+$(($(cat "$dir/logs/.start-line" 2>/dev/null || echo 0) + 1))" "$dir/logs/cus-portal-dev.log" \
+                | grep -vE '^[[:space:]]+(at |\.\.\. [0-9]+ more)' | cut -c1-400 | tail -n 15 >&2 || true
         fi
     done
 }
@@ -389,12 +399,19 @@ cmd_start() {
     local jdk heap
     jdk="$(java_home)"
     heap="${ES_HEAP:-$([[ "$n" -eq 1 ]] && echo 1g || echo 512m)}"
+    [[ "$heap" =~ ^[0-9]+[mMgG]$ ]] || die "ES_HEAP must look like 512m or 1g, got '$heap'"
     if [[ "$fresh" -eq 1 ]]; then
         log "removing data of the $n-node cluster"
         rm -rf "$(cluster_dir "$n")"
     fi
 
-    local started=() pids=() failed=0
+    local started=() pids=() failed=0 port
+    for ((i = 1; i <= n; i++)); do
+        node_alive "$n" "$i" && continue
+        for port in "$(http_port "$i")" $((TRANSPORT_BASE_PORT + i - 1)); do
+            port_in_use "$port" && die "port $port (node-$i) is already in use by another process"
+        done
+    done
     for ((i = 1; i <= n; i++)); do
         node_alive "$n" "$i" && continue
         write_node_config "$n" "$i" "$heap"

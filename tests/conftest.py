@@ -38,3 +38,12 @@ def sections(site):
 @pytest.fixture
 def make(sections):
     return factories.PageMaker(sections)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches; rolled-back data must not linger in a cached page."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()

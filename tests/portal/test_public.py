@@ -85,10 +85,13 @@ def test_polish_by_default_even_for_english_browsers_and_english_on_request(clie
     assert '<html lang="en">' in html and "Skip to main content" in html
 
 
-def test_language_switcher_sets_the_choice(client, site):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    assert "Skip to main content" in client.get("/").content.decode()
+def test_language_switcher_sets_the_choice_and_returns(client, make):
+    page = make.training()
+    response = client.get("/jezyk/en/", {"next": page.url})
+    assert response.status_code == 302 and response["Location"] == page.url
+    assert "Skip to main content" in client.get(page.url).content.decode()
+    assert client.get("/jezyk/en/", {"next": "https://evil.example/"})["Location"] == "/"
+    assert client.get("/jezyk/xx/").status_code == 404
 
 
 def test_pages_have_landmarks_skip_link_and_one_h1(client, make, site):
@@ -97,6 +100,29 @@ def test_pages_have_landmarks_skip_link_and_one_h1(client, make, site):
         assert html.count("<h1") == 1, page
         assert 'href="#main"' in html and '<main id="main"' in html
         assert "<header" in html and "<footer" in html and '<nav class="site-nav"' in html
+
+
+def test_anonymous_pages_are_cached_and_a_publish_shows_at_once(
+    client, make, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    page = make.training(title="Wersja 1")
+    assert "Wersja 1" in client.get(page.url).content.decode()
+    with django_assert_num_queries(0):
+        cached = client.get(page.url)
+    assert "Wersja 1" in cached.content.decode()
+    assert "no-cache" in cached["Cache-Control"] and "csrftoken" not in cached.cookies
+    page.title = "Wersja 2"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert "Wersja 2" in client.get(page.url).content.decode()
+
+
+def test_logged_in_users_bypass_the_page_cache(client, make, admin_user):
+    page = make.training()
+    client.get(page.url)
+    client.force_login(admin_user)
+    # A logged-in editor sees the live page with the editing bar, never a cached anonymous copy.
+    assert "wagtail-userbar" in client.get(page.url).content.decode()
 
 
 def test_unknown_page_gets_a_helpful_404(client, site):
