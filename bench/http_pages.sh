@@ -36,12 +36,19 @@ export LOG_LEVEL=WARNING
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py load_demo >/dev/null
 
+BASE_CACHED="http://127.0.0.1:$PORT"
+BASE_RENDER="http://127.0.0.1:$((PORT + 1))"
+# Two servers side by side: the normal one (full-page cache) and one that renders every request.
 .venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --daemon --pid "$OUT/gunicorn.pid"
-trap 'kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.2; done
+PAGE_CACHE_SECONDS=0 .venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$((PORT + 1))" \
+  --workers "$WORKERS" --access-logfile /dev/null --error-logfile "$OUT/gunicorn-render.log" --daemon \
+  --pid "$OUT/gunicorn-render.pid"
+trap 'kill "$(cat "$OUT/gunicorn.pid")" "$(cat "$OUT/gunicorn-render.pid")" 2>/dev/null || true' EXIT
+for base in "$BASE_CACHED" "$BASE_RENDER"; do
+  for _ in $(seq 50); do curl -sf "$base/" >/dev/null && break; sleep 0.2; done
+done
 
-BASE="http://127.0.0.1:$PORT"
 DETAIL="$(.venv/bin/python manage.py shell --no-imports -c \
   "from knowledge.models import LegalInterpretationPage as P; print(P.objects.live().order_by('pk').first().url)")"
 declare -A URLS=(
@@ -50,17 +57,22 @@ declare -A URLS=(
   [detail]="$DETAIL"
 )
 echo "gunicorn workers=$WORKERS, wrk connections=$CONNECTIONS, ${DURATION}s per URL, $(nproc) cores"
-printf "%-8s %-60s %9s %8s %8s %8s %7s\n" page url req/s p50_ms p95_ms p99_ms errors
-for name in home listing detail; do
-  url="${URLS[$name]}"
-  status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$url")
-  [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s bench/wrk_report.lua "$BASE$url" > "$OUT/wrk-$name.txt"
-  line=$(grep '^RESULT' "$OUT/wrk-$name.txt")
-  eval "$(echo "$line" | sed 's/^RESULT //')"
-  printf "%-8s %-60s %9s %8s %8s %8s %7s\n" "$name" "$url" "$rps" "$p50" "$p95" "$p99" "$((errors + non2xx))"
+printf "%-16s %-58s %9s %8s %8s %8s %7s\n" page url req/s p50_ms p95_ms p99_ms errors
+for mode in cached render; do
+  base=$BASE_CACHED; [ "$mode" = render ] && base=$BASE_RENDER
+  for name in home listing detail; do
+    url="${URLS[$name]}"
+    status=$(curl -s -o /dev/null -w '%{http_code}' "$base$url")
+    [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
+    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s bench/wrk_report.lua "$base$url" \
+      > "$OUT/wrk-$mode-$name.txt"
+    line=$(grep '^RESULT' "$OUT/wrk-$mode-$name.txt")
+    eval "$(echo "$line" | sed 's/^RESULT //')"
+    printf "%-16s %-58s %9s %8s %8s %8s %7s\n" "$name ($mode)" "$url" "$rps" "$p50" "$p95" "$p99" \
+      "$((errors + non2xx))"
+  done
 done
 
 echo
-echo "SQL queries per listing request (warm, as a running server sees it):"
+echo "SQL queries per listing request (rendered, page cache off):"
 .venv/bin/python bench/listing_queries.py

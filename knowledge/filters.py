@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +24,19 @@ SORT_CHOICES = [("-date", _("newest first")), ("date", _("oldest first")), ("tit
 FIRST_YEAR = 2019  # the Act on social-services centres dates from 19 July 2019
 
 
+CHOICES_CACHE_KEY = "knowledge:choices:{label}"
+
+
 def _slug_choices(model):
-    # One query builds the choices; validating a submitted slug then needs no query of its own.
-    return lambda: list(model.objects.values_list("slug", "name"))
+    # Cached until the vocabulary changes (see knowledge.apps); validating a slug then needs no query.
+    def load():
+        return cache.get_or_set(
+            CHOICES_CACHE_KEY.format(label=model._meta.label_lower),
+            lambda: list(model.objects.values_list("slug", "name")),
+            3600,
+        )
+
+    return load
 
 
 def _years():

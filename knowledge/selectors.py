@@ -18,7 +18,6 @@ from knowledge.models import (
     Topic,
     TopicIndexPage,
     TrainingIndexPage,
-    TrainingMaterialPage,
 )
 
 FILTERS_BY_INDEX = {
@@ -40,8 +39,6 @@ def published(model, *, under_public_parent=False):
     qs = qs.prefetch_related("topics")
     if model is GoodPracticePage:
         qs = qs.select_related("municipality")
-    elif model is TrainingMaterialPage:
-        qs = qs.prefetch_related("audience")
     elif model is LegalInterpretationPage:
         qs = qs.select_related("superseded_by")
     return qs

@@ -94,6 +94,20 @@ def test_listing_query_count_does_not_grow_with_items(client, make, sections, co
     assert len(ctx.captured_queries) <= 10, [q["sql"] for q in ctx.captured_queries]
 
 
+@pytest.mark.parametrize("count", [2, 15])
+def test_training_listing_with_audience_filter_stays_within_ten_queries(client, make, sections, count):
+    topic = TopicFactory(name="RODO")
+    audience = km.Audience.objects.create(name="radni")
+    for n in range(count):
+        make.training(title=f"T{n}", topics=[topic], audience=[audience])
+    url = sections[km.TrainingIndexPage].url
+    client.get(url, {"page": 2})  # warm the server-side caches (nav, settings, vocabularies), not the page
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"topic": topic.slug, "audience": audience.slug, "sort": "title"})
+    assert len(response.context["items"]) == min(count, 12)
+    assert len(ctx.captured_queries) <= 10, [q["sql"] for q in ctx.captured_queries]
+
+
 def test_topic_page_lists_everything_on_the_topic_across_types(client, make, site):
     topic = TopicFactory(name="tworzenie CUS")
     other = TopicFactory(name="RODO")
