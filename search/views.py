@@ -1,21 +1,85 @@
-"""The site search page. Polish-aware ranking and facets live in the search layer."""
+"""The search page, its JSON API and autocomplete."""
 
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from wagtail.models import Page
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from search.forms import SearchForm
+from search.models import SearchQueryLog
+from search.selectors import search_run
 
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
 
 
+def _run(form):
+    data = form.cleaned_data
+    result = search_run(
+        data["q"],
+        filters=form.filters(),
+        sort=data.get("sort") or "relevance",
+        page=data.get("page") or 1,
+        per_page=RESULTS_PER_PAGE,
+    )
+    if result.page == 1 and data["q"]:
+        SearchQueryLog.objects.create(query=data["q"].lower()[:200], results=result.total)
+    return result
+
+
+@require_GET
 def search(request):
-    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query, operator="or")
-    page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page") or 1)
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        result = _run(form)
+    query = request.GET.copy()
+    query.pop("page", None)
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": query, "page_obj": page_obj, "results": page_obj.object_list},
+        {
+            "form": form,
+            "search_query": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
+            "result": result,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def search_api(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse(
+            {
+                "error": _("Invalid parameters."),
+                "fields": {k: [str(e) for e in v] for k, v in form.errors.items()},
+            },
+            status=400,
+        )
+    if not form.cleaned_data["q"]:
+        return JsonResponse(
+            {"error": _("The parameter q is required."), "fields": {"q": [_("Required.")]}}, status=400
+        )
+    result = _run(form)
+    return JsonResponse(
+        {
+            "count": result.total,
+            "page": result.page,
+            "num_pages": result.num_pages,
+            "results": [
+                {
+                    "title": h.title,
+                    "url": request.build_absolute_uri(h.url),
+                    "type": h.type,
+                    "snippet": h.snippet,
+                    "score": h.score,
+                    "date": h.date.isoformat() if h.date else None,
+                }
+                for h in result.results
+            ],
+            "facets": result.facets,
+            "suggestion": result.suggestion,
+        },
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -206,5 +206,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
+# Search: Elasticsearch when this is set, else the database's full-text search.
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "cus-pages")
+
 # Content older than its review date shows in the review report this many days ahead.
 PORTAL_REVIEW_WINDOW_DAYS = env_int("PORTAL_REVIEW_WINDOW_DAYS", 30)

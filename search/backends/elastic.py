@@ -1,0 +1,198 @@
+"""Elasticsearch 8 through elasticsearch.dsl: a versioned index behind an alias, faceted search."""
+
+import time
+from datetime import date
+
+from django.conf import settings
+from elasticsearch import Elasticsearch, helpers
+from elasticsearch.dsl import (
+    Date,
+    Document,
+    FacetedSearch,
+    Keyword,
+    Q,
+    TermsFacet,
+    Text,
+    connections,
+)
+from elasticsearch.dsl.query import FunctionScore
+
+from .base import (
+    FIELD_WEIGHTS,
+    RECENCY_BOOST,
+    RECENCY_DAYS,
+    STATUS_FACTOR,
+    EngineQuery,
+    EngineResult,
+    SearchBackend,
+)
+
+MAPPING_VERSION = 1
+# Tokens arrive normalised by the shared Polish analyser, so the engine only splits on whitespace.
+NORM = {"analyzer": "whitespace"}
+
+
+def alias_name() -> str:
+    return getattr(settings, "ELASTICSEARCH_INDEX", "cus-pages")
+
+
+class PageDocument(Document):
+    title_norm = Text(**NORM)
+    basis_norm = Text(**NORM)
+    summary_norm = Text(**NORM)
+    body_norm = Text(**NORM)
+    type = Keyword()
+    topics = Keyword(multi=True)
+    voivodeship = Keyword()
+    municipality_kind = Keyword()
+    status = Keyword()
+    year = Keyword()
+    date = Date()
+
+    class Index:
+        name = "cus-pages"
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+
+    @classmethod
+    def from_entry(cls, entry) -> "PageDocument":
+        return cls(
+            meta={"id": entry.page_id},
+            title_norm=entry.title_norm,
+            basis_norm=entry.basis_norm,
+            summary_norm=entry.summary_norm,
+            body_norm=entry.body_norm,
+            type=entry.type,
+            topics=[slug for slug in entry.topics_text.split()],
+            voivodeship=entry.voivodeship or None,
+            municipality_kind=entry.municipality_kind or None,
+            status=entry.status or None,
+            year=str(entry.date.year) if entry.date else None,
+            date=entry.date,
+        )
+
+
+def _ranked(tokens: list[str]):
+    """BM25 over the weighted fields × status factor × (1 + a mild, fading recency boost)."""
+    fields = [f"{name}_norm^{FIELD_WEIGHTS[name]}" for name in ("title", "basis", "summary", "body")]
+    match = Q("multi_match", query=" ".join(tokens), fields=fields, type="most_fields", operator="or")
+    # In "multiply" mode a function whose filter does not match counts as 1.
+    by_status = FunctionScore(
+        query=match,
+        functions=[{"filter": Q("term", status=status), "weight": f} for status, f in STATUS_FACTOR.items()],
+        score_mode="multiply",
+        boost_mode="multiply",
+    )
+    recency = {
+        "linear": {"date": {"origin": date.today().isoformat(), "scale": f"{RECENCY_DAYS}d", "decay": 0.001}},
+        "weight": RECENCY_BOOST,
+    }
+    return FunctionScore(
+        query=by_status,
+        functions=[recency, {"filter": Q("match_all"), "weight": 1.0}],
+        score_mode="sum",
+        boost_mode="multiply",
+    )
+
+
+class PortalFacetedSearch(FacetedSearch):
+    doc_types = [PageDocument]
+    fields = ["title_norm", "basis_norm", "summary_norm", "body_norm"]
+    facets = {
+        "type": TermsFacet(field="type", size=20),
+        "topic": TermsFacet(field="topics", size=100),
+        "voivodeship": TermsFacet(field="voivodeship", size=20),
+        "municipality_kind": TermsFacet(field="municipality_kind", size=10),
+        "year": TermsFacet(field="year", size=50, order={"_key": "desc"}),
+        "status": TermsFacet(field="status", size=10),
+    }
+
+    def __init__(self, engine_query: EngineQuery, index: str, using):
+        self.engine_query = engine_query
+        self.index = index
+        self.using = using
+        filters = {k: v for k, v in engine_query.filters.items() if v}
+        if "year" in filters:
+            filters["year"] = str(filters["year"])
+        sort = ("-date", "_score") if engine_query.sort == "date" else ("_score", "-date")
+        super().__init__(" ".join(engine_query.tokens), filters=filters, sort=sort)
+
+    def query(self, search, query):
+        return search.query(_ranked(self.engine_query.tokens))
+
+
+class ElasticBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, url: str):
+        self.client = Elasticsearch(url, request_timeout=5, retry_on_timeout=False, max_retries=0)
+        connections.add_connection("portal", self.client)
+        self.alias = alias_name()
+
+    def ensure_index(self) -> None:
+        if not self.client.indices.exists_alias(name=self.alias):
+            self._create_index_for_alias()
+
+    def _create_index_for_alias(self) -> str:
+        name = f"{self.alias}-v{MAPPING_VERSION}-{int(time.time() * 1000)}"
+        PageDocument._index.clone(name, using="portal").create()
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        return name
+
+    def index(self, entries) -> None:
+        self.ensure_index()
+        actions = [
+            {**PageDocument.from_entry(e).to_dict(include_meta=True), "_index": self.alias} for e in entries
+        ]
+        if actions:
+            helpers.bulk(self.client, actions, refresh="wait_for")
+
+    def remove(self, entry_ids) -> None:
+        from search.models import SearchEntry
+
+        page_ids = list(SearchEntry.objects.filter(pk__in=entry_ids).values_list("page_id", flat=True))
+        if not page_ids or not self.client.indices.exists_alias(name=self.alias):
+            return
+        helpers.bulk(
+            self.client,
+            [{"_op_type": "delete", "_index": self.alias, "_id": pid} for pid in page_ids],
+            raise_on_error=False,
+            refresh="wait_for",
+        )
+
+    def rebuild(self) -> None:
+        """Build a fresh index and swap the alias to it, so search keeps answering meanwhile."""
+        from search.models import SearchEntry
+
+        old = (
+            list(self.client.indices.get_alias(name=self.alias))
+            if self.client.indices.exists_alias(name=self.alias)
+            else []
+        )
+        name = f"{self.alias}-v{MAPPING_VERSION}-{int(time.time() * 1000)}"
+        PageDocument._index.clone(name, using="portal").create()
+        helpers.bulk(
+            self.client,
+            (
+                {**PageDocument.from_entry(e).to_dict(include_meta=True), "_index": name}
+                for e in SearchEntry.objects.iterator(chunk_size=2000)
+            ),
+            chunk_size=1000,
+        )
+        self.client.indices.refresh(index=name)
+        actions = [{"add": {"index": name, "alias": self.alias}}]
+        actions += [{"remove_index": {"index": index}} for index in old]
+        self.client.indices.update_aliases(actions=actions)
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        if not query.tokens:
+            return EngineResult(hits=[], total=0)
+        faceted = PortalFacetedSearch(query, self.alias, "portal")
+        search = faceted.build_search().extra(from_=query.offset, size=query.limit, track_total_hits=True)
+        response = search.using(self.client).index(self.alias).execute()
+        hits = [(int(hit.meta.id), float(hit.meta.score or 0.0)) for hit in response]
+        facets = {}
+        aggregations = response.aggregations.to_dict() if response.aggregations else {}
+        for name in PortalFacetedSearch.facets:
+            buckets = aggregations.get("_filter_" + name, {}).get(name, {}).get("buckets", [])
+            facets[name] = [(str(b["key"]), b["doc_count"]) for b in buckets]
+        return EngineResult(hits=hits, total=response.hits.total.value, facets=facets)

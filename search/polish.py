@@ -1,0 +1,470 @@
+"""Polish linguistic core of the portal search: folding, tokenising, lemmatising, acronyms and typos.
+
+Every search backend indexes and queries the tokens produced here (whitespace analysis only),
+so SQLite, PostgreSQL and Elasticsearch match exactly the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+import morfeusz2
+
+__all__ = [
+    "STOP_LEMMAS",
+    "STOP_WORDS",
+    "Analyzer",
+    "Token",
+    "fold",
+    "get_analyzer",
+    "tokenize",
+]
+
+
+class Token(NamedTuple):
+    """A word of the original text; ``start``/``end`` are character offsets for highlighting."""
+
+    text: str
+    start: int
+    end: int
+
+
+# Folded surface forms dropped from the index and from queries. Written folded because lookups
+# happen after folding, so "że"/"ze" and "są"/"sa" are both covered by one entry.
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    a aby abys albo ale ani az bardzo badz bez bo by byc byl byla byli bylo byly bedzie beda chociaz
+    ci cie co czy czyli dla do gdy gdyz gdzie go i ich ile im innych iz ja jak jakie jaki jakich
+    jako je jednak jego jej jest jestem jesli jezeli juz ktora ktore ktorego ktorej ktory ktorych
+    ktorym ktorymi ku lecz lub ma mi mna mnie moze my na nad nam nami nas nawet nia nic nich nie niech
+    niego niej niemu nim nimi niz o od oraz on ona one oni ono po pod poza przed przez przy
+    sa sie siebie soba sobie sposrod sa ta tak taka takie takze tam te tego tej temu ten tez to
+    toba tobie tu tutaj twoj ty tych tylko tym tymi u w we wiec wlasnie wobec wsrod wy z za zas ze
+    zeby
+    """.split()
+)
+
+# Folded lemmas that carry no meaning for search; a word is dropped when all its lemmas are here.
+STOP_LEMMAS: frozenset[str] = frozenset(
+    "byc ten to on ona ja ty my wy siebie ktory jaki taki ow tenze swoj czy co kto ile sie".split()
+)
+
+# Morfeusz (NKJP) classes of function words: a word whose every reading is one of these is dropped.
+_FUNCTION_CLASSES = frozenset(
+    {"prep", "conj", "comp", "part", "qub", "interj", "pred", "aglt", "ppron12", "ppron3", "siebie", "interp"}
+)
+
+# SGJP qualifiers of personal names (given name, surname).
+_PERSONAL_NAMES = frozenset({"imię", "nazwisko"})
+
+_FOLD_TABLE = str.maketrans("ąćęłńóśźż", "acelnoszz")
+# Letters and digits, plus combining marks so NFD-encoded text ("a" + U+0328) stays one word.
+_WORD_RE = re.compile(
+    r"[^\W_](?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])*"
+)
+_LEMMA_JUNK_RE = re.compile(r"[\W_]+")
+
+# Caches are reset when they grow past this many words; a corpus vocabulary rarely exceeds it.
+_CACHE_LIMIT = 300_000
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics, including ł→l which Unicode does not decompose."""
+    folded = text.lower().translate(_FOLD_TABLE)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD_TABLE)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into words (letter/digit runs); hyphens and punctuation separate words."""
+    return [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
+def _has_no_diacritics(word: str) -> bool:
+    return fold(word) == word.lower()
+
+
+def _is_acronym_shape(word: str) -> bool:
+    """Upper-case abbreviations like CUS, MRPiPS or UD294 (mostly capitals and digits, capital first)."""
+    capitals = sum(1 for c in word if c.isupper())
+    strong = capitals + sum(1 for c in word if c.isdigit())
+    return capitals >= 2 and word[0].isupper() and len(word) <= 8 and strong * 2 > len(word)
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment edit distance (transpositions count 1); returns limit+1 once exceeded."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        ai = a[i - 1]
+        row_min = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if ai == b[j - 1] else 1
+            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, prev2[j - 2] + 1)
+            cur[j] = value
+            row_min = min(row_min, value)
+        if row_min > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+class _Morph:
+    """One morfeusz2 instance per process: loading is cheap but the object is not thread-safe."""
+
+    _instance: morfeusz2.Morfeusz | None = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def analyse(cls, text: str) -> list:
+        with cls._lock:
+            return cls._get().analyse(text)
+
+    @classmethod
+    def generate(cls, lemma: str) -> list:
+        with cls._lock:
+            try:
+                return cls._get().generate(lemma)
+            except RuntimeError:
+                return []
+
+    @classmethod
+    def _get(cls) -> morfeusz2.Morfeusz:
+        if cls._instance is None:
+            cls._instance = morfeusz2.Morfeusz(expand_tags=False)
+        return cls._instance
+
+
+class _Reading(NamedTuple):
+    """Morphological view of one word: folded lemmas, raw morfeusz lemmas (for generation), known?"""
+
+    lemmas: tuple[str, ...]
+    raw: tuple[str, ...]
+    known: bool
+
+
+_STOP = _Reading((), (), True)
+
+
+def _clean_lemma(raw: str) -> str:
+    """Folded lemma without the ":Sf~ni"-style homonym tag; inner punctuation removed for whitespace engines."""
+    return _LEMMA_JUNK_RE.sub("", fold(raw.split(":", 1)[0]))
+
+
+def _read(word: str, abbreviation: bool = False) -> _Reading:
+    """Analyse one NFC word; with ``abbreviation`` only a "word." abbreviation reading is returned."""
+    folded = fold(word)
+    if folded in STOP_WORDS or (len(folded) == 1 and not folded.isdigit()):
+        return _STOP
+    if abbreviation:
+        interpretations = [
+            i for i in _Morph.analyse(word + ".") if i[0] == 0 and i[1] == 1 and i[2][2].startswith("brev")
+        ]
+        if not interpretations:
+            return _Reading((), (), False)
+    else:
+        interpretations = _Morph.analyse(word)
+    tags = {i[2][2].split(":", 1)[0] for i in interpretations}
+    if tags <= {"ign", "dig"} or not tags:
+        return _Reading((folded,), (), False)
+    content = [
+        (lemma, names)
+        for _start, _end, (_form, lemma, tag, names, _quals) in interpretations
+        # Multi-word abbreviation lemmas ("np." -> "na przykład") are fillers, not searchable terms.
+        if tag.split(":", 1)[0] not in _FUNCTION_CLASSES and not tag.startswith("ign") and " " not in lemma
+    ]
+    if any(not _PERSONAL_NAMES.issuperset(names) or not names for _lemma, names in content):
+        # SGJP lists surnames for many common words ("Rady" -> Rado); they only add false matches
+        # when the word has a common reading, while names without one ("Miemiec") are kept.
+        content = [
+            (lemma, names) for lemma, names in content if not names or not _PERSONAL_NAMES.issuperset(names)
+        ]
+    lemmas: dict[str, None] = {}
+    raw: dict[str, None] = {}
+    for lemma, _names in content:
+        clean = _clean_lemma(lemma)
+        if clean:
+            lemmas[clean] = None
+            raw[lemma] = None
+    if not lemmas or all(lemma in STOP_LEMMAS for lemma in lemmas):
+        return _STOP
+    return _Reading(tuple(lemmas), tuple(raw), True)
+
+
+class Analyzer:
+    """Turns Polish text into folded lemma tokens and keeps the folded lexicon used for queries."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._lexicon: dict[str, tuple[str, ...]] = {}
+        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._generated: set[str] = set()
+        self._freq: Counter[str] = Counter()
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+        self._index_cache: dict[str, tuple[str, ...]] = {}
+        self._query_cache: dict[str, _Reading] = {}
+        self._acronyms: frozenset[str] = frozenset()
+        self._synonyms: list[list[list[set[str]]]] = []
+
+    # ----------------------------------------------------------------- indexing
+
+    def analyse(self, text: str) -> list[str]:
+        """Index tokens of ``text``: folded lemmas of every content word, in text order."""
+        return [lemma for _token, lemmas in self.analyse_words(text) for lemma in lemmas]
+
+    def analyse_words(self, text: str) -> list[tuple[Token, tuple[str, ...]]]:
+        """Each content word with its folded lemmas; positions for phrase matching and highlighting."""
+        out: list[tuple[Token, tuple[str, ...]]] = []
+        cache = self._index_cache
+        previous: Token | None = None
+        with self._lock:
+            for token in tokenize(text):
+                if previous is not None and self._is_acronym_ending(text, previous, token):
+                    previous = token
+                    continue
+                previous = token
+                key = token.text
+                if token.end < len(text) and text[token.end] == ".":
+                    key += "."
+                lemmas = cache.get(key)
+                if lemmas is None:
+                    lemmas = self._index_word(key)
+                if lemmas:
+                    out.append((token, lemmas))
+            self._freq.update(lemma for _token, lemmas in out for lemma in lemmas)
+        return out
+
+    @staticmethod
+    def _is_acronym_ending(text: str, previous: Token, token: Token) -> bool:
+        # "CUS-ów", "NGO-sy": Polish inflects acronyms with a hyphenated lower-case ending.
+        return (
+            token.start == previous.end + 1
+            and text[previous.end] == "-"
+            and token.text.islower()
+            and len(token.text) <= 4
+            and _is_acronym_shape(previous.text)
+        )
+
+    def _index_word(self, key: str) -> tuple[str, ...]:
+        reading = self._reading(key)
+        lemmas = reading.lemmas
+        if lemmas:
+            folded = fold(key.rstrip("."))
+            if reading.known or folded.isalpha():
+                self._add_form(folded, lemmas)
+            for raw in reading.raw:
+                if raw not in self._generated:
+                    self._generate(raw)
+        if len(self._index_cache) >= _CACHE_LIMIT:
+            self._index_cache.clear()
+        self._index_cache[key] = lemmas
+        return lemmas
+
+    def _reading(self, key: str) -> _Reading:
+        """Reading of a word as it appears in text; a trailing "." selects an abbreviation if there is one."""
+        word = unicodedata.normalize("NFC", key.rstrip("."))
+        folded = fold(word)
+        if folded in self._acronyms:
+            return _Reading((folded,), (), True)
+        if key.endswith("."):
+            abbreviation = _read(word, abbreviation=True)
+            if abbreviation.lemmas or abbreviation is _STOP:
+                return abbreviation
+        reading = _read(word)
+        if reading.lemmas and _is_acronym_shape(word) and folded not in reading.lemmas:
+            # "KAS" must stay findable as itself, not only as a form of "kasa".
+            return _Reading((folded, *reading.lemmas), reading.raw, reading.known)
+        return reading
+
+    def _generate(self, raw: str) -> None:
+        self._generated.add(raw)
+        lemma = _clean_lemma(raw)
+        self._add_form(lemma, (lemma,))
+        for form, _lemma, tag, *_rest in _Morph.generate(raw):
+            if tag == "ign":
+                continue
+            folded = fold(form)
+            # Forms without diacritics are recognised by morfeusz directly; storing them would only cost memory.
+            if folded != form.lower():
+                self._add_form(folded, (lemma,))
+
+    def _add_form(self, form: str, lemmas: tuple[str, ...]) -> None:
+        current = self._lexicon.get(form)
+        if current is None:
+            merged = lemmas
+            self._buckets.setdefault((form[:1], len(form)), []).append(form)
+        else:
+            if all(lemma in current for lemma in lemmas):
+                return
+            merged = current + tuple(lemma for lemma in lemmas if lemma not in current)
+        # Many forms share the same lemma tuple; one shared object per distinct tuple saves memory.
+        self._lexicon[form] = self._tuples.setdefault(merged, merged)
+
+    # ----------------------------------------------------------------- lexicon persistence
+
+    def lexicon_items(self) -> dict[str, tuple[str, ...]]:
+        """A copy of the folded lexicon (folded form -> folded lemmas) for storage."""
+        with self._lock:
+            return dict(self._lexicon)
+
+    def load_lexicon(self, items: Mapping[str, Iterable[str]] | Iterable[tuple[str, Iterable[str]]]) -> None:
+        """Merge a stored lexicon into this analyser (forms already known are extended, not replaced)."""
+        pairs = items.items() if isinstance(items, Mapping) else items
+        with self._lock:
+            for form, lemmas in pairs:
+                self._add_form(form, tuple(lemmas))
+
+    # ----------------------------------------------------------------- querying
+
+    def query_terms(self, query: str) -> list[set[str]]:
+        """One set of alternative folded lemmas per query word, stop-words dropped."""
+        terms: list[set[str]] = []
+        previous: Token | None = None
+        for token in tokenize(query):
+            if previous is not None and self._is_acronym_ending(query, previous, token):
+                previous = token
+                continue
+            previous = token
+            dotted = token.end < len(query) and query[token.end] == "."
+            alternatives = self._word_alternatives(token.text, dotted)
+            if alternatives:
+                terms.append(alternatives)
+        return terms
+
+    def _word_alternatives(self, word: str, dotted: bool) -> set[str]:
+        key = word + "." if dotted else word
+        reading = self._query_cache.get(key)
+        if reading is None:
+            reading = self._reading(key)
+            if not dotted and reading is not _STOP:
+                # The user may have left out the dot of an abbreviation ("art 30").
+                abbreviation = _read(unicodedata.normalize("NFC", word), abbreviation=True)
+                if abbreviation.lemmas:
+                    reading = _Reading(reading.lemmas + abbreviation.lemmas, reading.raw, True)
+            if len(self._query_cache) >= _CACHE_LIMIT:
+                self._query_cache.clear()
+            self._query_cache[key] = reading
+        if reading is _STOP:
+            return set()
+        folded = fold(word)
+        if folded in self._acronyms:
+            return set(reading.lemmas)
+        known = self._lexicon.get(folded, ())
+        if not reading.known:
+            # Unknown to morfeusz: most often a word typed without (some of) its diacritics ("uslugami"),
+            # else a typo or a name; the folded word itself is kept only when nothing better is known.
+            if known:
+                alternatives = set(known)
+            elif self._guessable(word) and (guess := self._suggest_form(folded)) is not None:
+                alternatives = {folded, *self._lexicon[guess]}
+            else:
+                alternatives = {folded}
+        else:
+            alternatives = set(reading.lemmas)
+            # A real word without diacritics may still be another word typed without them ("uchwala").
+            if _has_no_diacritics(word):
+                alternatives.update(known)
+        if alternatives and all(lemma in STOP_LEMMAS for lemma in alternatives):
+            return set()
+        return alternatives
+
+    @staticmethod
+    def _guessable(word: str) -> bool:
+        return len(word) >= 5 and word.isalpha() and not _is_acronym_shape(word)
+
+    def suggest(self, word: str) -> str | None:
+        """Closest known lexicon form for an unknown word ("did you mean"), or None if the word is known."""
+        folded = fold(unicodedata.normalize("NFC", word))
+        if not folded or folded in self._lexicon:
+            return None
+        reading = _read(unicodedata.normalize("NFC", word))
+        if reading.known and (not reading.lemmas or any(lemma in self._lexicon for lemma in reading.lemmas)):
+            return None
+        return self._suggest_form(folded)
+
+    def _suggest_form(self, folded: str) -> str | None:
+        limit = 1 if len(folded) <= 5 else 2
+        best: tuple[int, int, int, str] | None = None
+        head = folded[:1]
+        for length in range(len(folded) - limit, len(folded) + limit + 1):
+            for candidate in self._buckets.get((head, length), ()):
+                distance = _osa_distance(folded, candidate, limit)
+                if distance > limit or (best is not None and distance > best[0]):
+                    continue
+                frequency = max((self._freq[lemma] for lemma in self._lexicon[candidate]), default=0)
+                rank = (distance, -frequency, abs(len(candidate) - len(folded)), candidate)
+                if best is None or rank < best:
+                    best = rank
+        return best[3] if best is not None else None
+
+    # ----------------------------------------------------------------- synonyms and acronyms
+
+    def set_synonyms(self, entries: Iterable[tuple[str, list[str]]]) -> None:
+        """Replace the synonym table; each entry is a term (often an acronym) and its equivalent phrases."""
+        entries = list(entries)
+        acronyms = frozenset(
+            fold(text)
+            for term, equivalents in entries
+            for text in (term, *equivalents)
+            if len(tokenize(text)) == 1 and _is_acronym_shape(text.strip())
+        )
+        with self._lock:
+            self._acronyms = acronyms
+            self._index_cache.clear()
+            self._query_cache.clear()
+            groups = []
+            for term, equivalents in entries:
+                sequences = [self.query_terms(text) for text in (term, *equivalents)]
+                groups.append([sequence for sequence in sequences if sequence])
+            self._synonyms = [group for group in groups if len(group) > 1]
+
+    def expand(self, query: str) -> list[list[set[str]]]:
+        """The query's lemma sequence first, then one variant per synonym replacement (both directions)."""
+        base = self.query_terms(query)
+        variants = [base]
+        for group in self._synonyms:
+            for index, member in enumerate(group):
+                for start in _find_sequence(base, member):
+                    for other_index, other in enumerate(group):
+                        if other_index == index:
+                            continue
+                        variant = base[:start] + [set(s) for s in other] + base[start + len(member) :]
+                        if variant not in variants:
+                            variants.append(variant)
+        return variants
+
+
+def _find_sequence(terms: list[set[str]], pattern: list[set[str]]) -> list[int]:
+    """Start positions where every pattern position shares a lemma with the query term there."""
+    width = len(pattern)
+    return [
+        start
+        for start in range(len(terms) - width + 1)
+        if all(terms[start + offset] & pattern[offset] for offset in range(width))
+    ]
+
+
+_singleton: Analyzer | None = None
+_singleton_lock = threading.Lock()
+
+
+def get_analyzer() -> Analyzer:
+    """The process-wide analyser (created on first use)."""
+    global _singleton
+    if _singleton is None:
+        with _singleton_lock:
+            if _singleton is None:
+                _singleton = Analyzer()
+    return _singleton

@@ -1,0 +1,212 @@
+"""Reads of the search layer: running a query and shaping results, snippets, facets and suggestions."""
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.choices import InterpretationStatus, MunicipalityKind
+from search.backends import EngineQuery, database_backend, get_backend
+from search.models import SearchEntry
+
+logger = logging.getLogger(__name__)
+
+TYPE_LABELS = {
+    "training_material": _("Training material"),
+    "good_practice": _("Good practice"),
+    "legal_interpretation": _("Legal interpretation"),
+    "explanation": _("Explanation"),
+    "news": _("News"),
+    "event": _("Event"),
+}
+CITATION_RE = re.compile(r"\bart\.?\s*(\d+[a-z]*)\b", re.IGNORECASE)
+SNIPPET_CHARS = 240
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    type: str
+    type_label: str
+    snippet: str
+    score: float
+    date: object
+    status: str = ""
+
+
+@dataclass
+class SearchPage:
+    query: str
+    results: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict = field(default_factory=dict)
+    suggestion: str | None = None
+    engine: str = ""
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def query_tokens(analyser, query: str) -> tuple[list[str], set[str]]:
+    """Tokens to match and tokens to highlight.
+
+    The query's own lemmas are matched; of the synonym variants only glossary terms are added (documents carry
+    a term token wherever its full form occurs), so "CUS" matches "centrum usług społecznych" but the loose
+    words "centrum", "usługa" of other phrases do not count as a match for CUS.
+    """
+    from search.services import term_tokens
+
+    terms = term_tokens()
+    variants = analyser.expand(query)
+    tokens: list[str] = []
+    highlight: set[str] = set()
+    for number, variant in enumerate(variants):
+        for alternatives in variant:
+            highlight |= alternatives
+            for token in sorted(alternatives):
+                if (number == 0 or token in terms) and token not in tokens:
+                    tokens.append(token)
+    for article in CITATION_RE.findall(query):
+        tokens.insert(0, f"art{article.lower()}")
+    return tokens, highlight
+
+
+def snippet(analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS) -> str:
+    """The passage with the most matched words, matched words in <mark>, HTML-escaped."""
+    if not text:
+        return ""
+    words = analyser_tokens(analyser, text)
+    matches = [(start, end) for start, end, lemmas in words if lemmas & highlight]
+    if not matches:
+        cut = text[:width]
+        return escape(cut) + ("…" if len(text) > width else "")
+    best_start, best_count = matches[0][0], 0
+    for i, (start, _end) in enumerate(matches):
+        count = sum(1 for s, _e in matches[i:] if s < start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    begin = max(0, best_start - width // 4)
+    if begin:
+        space = text.rfind(" ", 0, begin)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + width)
+    out, pos = [], begin
+    for start, stop in matches:
+        if start < begin or stop > end:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:stop])}</mark>")
+        pos = stop
+    out.append(escape(text[pos:end]))
+    return ("…" if begin else "") + "".join(out).strip() + ("…" if end < len(text) else "")
+
+
+def analyser_tokens(analyser, text: str):
+    from search.polish import tokenize
+
+    result = []
+    for token in tokenize(text):
+        lemmas = set(analyser.analyse(token.text))
+        result.append((token.start, token.end, lemmas))
+    return result
+
+
+def search_run(
+    query: str, *, filters: dict | None = None, sort: str = "relevance", page: int = 1, per_page: int = 10
+) -> SearchPage:
+    from search.services import analyzer
+
+    analyser = analyzer()
+    tokens, highlight = query_tokens(analyser, query)
+    engine_query = EngineQuery(
+        tokens=tokens, filters=filters or {}, sort=sort, offset=(page - 1) * per_page, limit=per_page
+    )
+    backend = get_backend()
+    try:
+        result = backend.search(engine_query)
+    except Exception:
+        if backend.name in ("sqlite", "postgres"):
+            raise
+        # Elasticsearch down: answer from the database and say so in the log.
+        logger.warning("Search engine %s failed; answering from the database", backend.name, exc_info=True)
+        backend = database_backend()
+        result = backend.search(engine_query)
+    entries = SearchEntry.objects.in_bulk([pid for pid, _ in result.hits], field_name="page_id")
+    hits = []
+    for page_id, score in result.hits:
+        entry = entries.get(page_id)
+        if entry is None:
+            continue
+        text = entry.body if _has_match(analyser, entry.body, highlight) else entry.summary
+        hits.append(
+            Hit(
+                title=entry.title,
+                url=entry.url,
+                type=entry.type,
+                type_label=str(TYPE_LABELS.get(entry.type, entry.type)),
+                snippet=snippet(analyser, text, highlight) or escape(entry.summary),
+                score=round(score, 4),
+                date=entry.date,
+                status=entry.status,
+            )
+        )
+    suggestion = None
+    if result.total == 0 or result.total < 3:
+        suggestion = suggest(analyser, query)
+    return SearchPage(
+        query=query,
+        results=hits,
+        total=result.total,
+        page=page,
+        per_page=per_page,
+        facets=label_facets(result.facets),
+        suggestion=suggestion,
+        engine=backend.name,
+    )
+
+
+def _has_match(analyser, text: str, highlight: set[str]) -> bool:
+    return bool(text) and bool(set(analyser.analyse(text[:20000])) & highlight)
+
+
+def suggest(analyser, query: str) -> str | None:
+    """The query with likely typos replaced by the closest known words, or None if nothing changes."""
+    from search.polish import fold, tokenize
+
+    words, changed = [], False
+    for token in tokenize(query):
+        better = analyser.suggest(token.text)
+        if better and fold(better) != fold(token.text):
+            words.append(better)
+            changed = True
+        else:
+            words.append(token.text)
+    return " ".join(words) if changed else None
+
+
+def label_facets(raw: dict) -> dict:
+    from knowledge.models import Topic
+
+    labels = {
+        "type": {k: str(v) for k, v in TYPE_LABELS.items()},
+        "municipality_kind": {k: str(v) for k, v in MunicipalityKind.choices},
+        "status": {k: str(v) for k, v in InterpretationStatus.choices},
+    }
+    if raw.get("topic"):
+        labels["topic"] = dict(
+            Topic.objects.filter(slug__in=[v for v, _ in raw["topic"]]).values_list("slug", "name")
+        )
+    return {
+        name: [
+            {"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
+            for value, count in values
+        ]
+        for name, values in raw.items()
+    }

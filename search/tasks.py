@@ -1,0 +1,15 @@
+"""Index updates run in the task queue after the publishing transaction commits, never in the request."""
+
+from django_tasks import task
+
+from search import services
+
+
+@task()
+def page_changed_task(page_id: int) -> None:
+    services.page_changed(page_id)
+
+
+@task()
+def synonyms_changed_task() -> None:
+    services.synonyms_reload()
