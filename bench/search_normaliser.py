@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from search.polish import Analyzer  # noqa: E402
+from search.polish import Analyzer, tokenize  # noqa: E402
 
 FIELD_WEIGHTS = {"title": 3.0, "summary": 1.0, "body": 1.0}
 K1, B = 1.2, 0.75
@@ -32,7 +32,14 @@ GLOSSARY: list[tuple[str, list[str]]] = [
     ("PES", ["podmiot ekonomii społecznej"]),
     ("NGO", ["organizacja pozarządowa"]),
     # One ministry under its two names: MRPiPS (2015-2020 and again since December 2023), MRiPS in between.
-    ("MRPiPS", ["Ministerstwo Rodziny, Pracy i Polityki Społecznej", "MRiPS", "Ministerstwo Rodziny i Polityki Społecznej"]),
+    (
+        "MRPiPS",
+        [
+            "Ministerstwo Rodziny, Pracy i Polityki Społecznej",
+            "MRiPS",
+            "Ministerstwo Rodziny i Polityki Społecznej",
+        ],
+    ),
     ("PCPR", ["powiatowe centrum pomocy rodzinie"]),
     ("ROPS", ["regionalny ośrodek polityki społecznej"]),
 ]
@@ -45,7 +52,9 @@ class BM25:
 
     def __init__(self, docs: dict[str, dict[str, list[tuple[str, ...]]]]) -> None:
         self.docs = docs
-        self.lengths = {d: sum(FIELD_WEIGHTS[f] * len(w) for f, w in fields.items()) for d, fields in docs.items()}
+        self.lengths = {
+            d: sum(FIELD_WEIGHTS[f] * len(w) for f, w in fields.items()) for d, fields in docs.items()
+        }
         self.avg = sum(self.lengths.values()) / len(docs)
         self.cache: dict[Phrase, dict[str, float]] = {}
 
@@ -57,7 +66,8 @@ class BM25:
                 tf = 0.0
                 for field, words in fields.items():
                     hits = sum(
-                        all(phrase[k] & set(words[i + k]) for k in range(n)) for i in range(len(words) - n + 1)
+                        all(phrase[k] & set(words[i + k]) for k in range(n))
+                        for i in range(len(words) - n + 1)
                     )
                     tf += FIELD_WEIGHTS[field] * hits
                 if tf:
@@ -145,13 +155,29 @@ def main() -> None:
             print(query["id"], query["query"], shown)
             print("   ", [(d, query["relevant"].get(d, 0)) for d in ranking])
 
+    words = sum(len(tokenize(doc[field] or "")) for doc in corpus for field in FIELD_WEIGHTS)
+    started = time.perf_counter()
+    for _ in range(5):
+        for doc in corpus:
+            for field in FIELD_WEIGHTS:
+                analyzer.analyse(doc[field] or "")
+    warm = 5 * words / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for _ in range(20):
+        for query in queries:
+            analyzer.query_terms(query["query"])
+    per_query = (time.perf_counter() - started) / (20 * len(queries)) * 1000
+
     count = len(rows)
     ndcg, mrr, recall = (sum(row[1][k] for row in rows) / count for k in range(3))
     print(f"documents {len(corpus)}, queries {count}, indexing {indexed:.2f} s (cold, incl. lexicon build)")
+    print(f"analyse warm {warm:,.0f} words/s; query_terms {per_query:.3f} ms/query (warm)")
     print("config: title x3 + summary + body, BM25 k1=1.2 b=0.75, OR, best alternative per term, acronyms")
     print(f"nDCG@10 {ndcg:.4f}   MRR@10 {mrr:.4f}   Recall@10 {recall:.4f}")
     print(f"worst {args.worst} by nDCG@10:")
-    for query, (q_ndcg, q_mrr, q_recall), ranking, _slots in sorted(rows, key=lambda r: r[1][0])[: args.worst]:
+    for query, (q_ndcg, q_mrr, q_recall), ranking, _slots in sorted(rows, key=lambda r: r[1][0])[
+        : args.worst
+    ]:
         print(f"  {query['id']}  nDCG {q_ndcg:.3f}  MRR {q_mrr:.3f}  R {q_recall:.2f}  {query['query']!r}")
 
 

@@ -179,17 +179,7 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
         items = parse_lines(fh)
     result = content_import(items, user=editor, sections=structure.sections)
 
-    glossary_file = glossary_file or DEMO_DIR / "glossary.json"
-    terms = json.loads(glossary_file.read_text(encoding="utf-8"))
-    for entry in terms:
-        GlossaryTerm.objects.update_or_create(
-            term=entry["term"],
-            defaults={
-                "expansion": entry.get("expansion", ""),
-                "definition": entry["definition"],
-                "synonyms": "\n".join(entry.get("synonyms", [])),
-            },
-        )
+    terms = glossary_load(glossary_file)
 
     _demo_files()
     _home_page(home, structure)
@@ -219,9 +209,25 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
     return {
         "created": result.created,
         "updated": result.updated,
-        "glossary": len(terms),
+        "glossary": terms,
         "admin": admin.username,
     }
+
+
+def glossary_load(glossary_file: Path | None = None) -> int:
+    """Create or update the glossary terms (also the search's acronyms and synonyms)."""
+    glossary_file = glossary_file or DEMO_DIR / "glossary.json"
+    terms = json.loads(glossary_file.read_text(encoding="utf-8"))
+    for entry in terms:
+        GlossaryTerm.objects.update_or_create(
+            term=entry["term"],
+            defaults={
+                "expansion": entry.get("expansion", ""),
+                "definition": entry["definition"],
+                "synonyms": "\n".join(entry.get("synonyms", [])),
+            },
+        )
+    return len(terms)
 
 
 def _demo_files():

@@ -36,23 +36,20 @@ class Token(NamedTuple):
 
 # Folded surface forms dropped from the index and from queries. Written folded because lookups
 # happen after folding, so "że"/"ze" and "są"/"sa" are both covered by one entry.
-STOP_WORDS: frozenset[str] = frozenset(
-    """
+_STOP_WORDS_TEXT = """
     a aby abys albo ale ani az bardzo badz bez bo by byc byl byla byli bylo byly bedzie beda chociaz
-    ci cie co czy czyli dla do gdy gdyz gdzie go i ich ile im innych iz ja jak jakie jaki jakich
-    jako je jednak jego jej jest jestem jesli jezeli juz ktora ktore ktorego ktorej ktory ktorych
-    ktorym ktorymi ku lecz lub ma mi mna mnie moze my na nad nam nami nas nawet nia nic nich nie niech
-    niego niej niemu nim nimi niz o od oraz on ona one oni ono po pod poza przed przez przy
-    sa sie siebie soba sobie sposrod sa ta tak taka takie takze tam te tego tej temu ten tez to
-    toba tobie tu tutaj twoj ty tych tylko tym tymi u w we wiec wlasnie wobec wsrod wy z za zas ze
-    zeby
-    """.split()
-)
+    ci cie co czy czyli dla do gdy gdyz gdzie go i ich ile im iz ja jak jakie jaki jakich jako je
+    jednak jego jej jest jestem jesli jezeli juz ktora ktore ktorego ktorej ktory ktorych ktorym
+    ktorymi ku lecz lub ma mi mna mnie moze my na nad nam nami nas nawet nia nic nich nie niech niego
+    niej niemu nim nimi niz o od oraz on ona one oni ono po pod poza przed przez przy sa sie siebie
+    soba sobie sposrod ta tak taka takie takze tam te tego tej temu ten tez to toba tobie tu tutaj
+    twoj ty tych tylko tym tymi u w we wiec wlasnie wobec wsrod wy z za zas ze zeby
+"""
+STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
 
 # Folded lemmas that carry no meaning for search; a word is dropped when all its lemmas are here.
-STOP_LEMMAS: frozenset[str] = frozenset(
-    "byc ten to on ona ja ty my wy siebie ktory jaki taki ow tenze swoj czy co kto ile sie".split()
-)
+_STOP_LEMMAS_TEXT = "byc ten to on ona ja ty my wy siebie ktory jaki taki ow tenze swoj czy co kto ile sie"
+STOP_LEMMAS: frozenset[str] = frozenset(_STOP_LEMMAS_TEXT.split())
 
 # Morfeusz (NKJP) classes of function words: a word whose every reading is one of these is dropped.
 _FUNCTION_CLASSES = frozenset(
@@ -98,27 +95,26 @@ def _is_acronym_shape(word: str) -> bool:
     return capitals >= 2 and word[0].isupper() and len(word) <= 8 and strong * 2 > len(word)
 
 
-def _osa_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment edit distance (transpositions count 1); returns limit+1 once exceeded."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        ai = a[i - 1]
-        row_min = i
-        for j in range(1, len(b) + 1):
-            cost = 0 if ai == b[j - 1] else 1
-            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, prev2[j - 2] + 1)
-            cur[j] = value
-            row_min = min(row_min, value)
-        if row_min > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _reductions(word: str) -> set[str]:
+    """Words one deletion or one swap of neighbours away."""
+    out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    out.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+    return out
+
+
+def _edits(word: str) -> set[str]:
+    """Words one edit (deletion, swap, substitution or insertion of a folded letter) away."""
+    out = _reductions(word)
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        out.update(head + letter + tail for letter in _ALPHABET)
+        if tail:
+            out.update(head + letter + tail[1:] for letter in _ALPHABET)
+    out.discard(word)
+    return out
 
 
 class _Morph:
@@ -133,12 +129,16 @@ class _Morph:
             return cls._get().analyse(text)
 
     @classmethod
-    def generate(cls, lemma: str) -> list:
+    def forms(cls, lemma: str) -> list[str]:
+        """Every inflected form of a morfeusz lemma (empty when morfeusz does not know it)."""
         with cls._lock:
-            try:
-                return cls._get().generate(lemma)
-            except RuntimeError:
-                return []
+            morfeusz = cls._get()
+            native = getattr(morfeusz, "_morfeusz_obj", None)
+            if native is not None:
+                # The wrapper's generate() also decodes tag, name and labels of every form: 2-3x slower.
+                ign = native.getIdResolver().getTagId("ign")
+                return [i.orth for i in native.generate(lemma, None) if i.tagId != ign]
+            return [form for form, _lemma, tag, *_rest in morfeusz.generate(lemma) if tag != "ign"]
 
     @classmethod
     def _get(cls) -> morfeusz2.Morfeusz:
@@ -159,7 +159,7 @@ _STOP = _Reading((), (), True)
 
 
 def _clean_lemma(raw: str) -> str:
-    """Folded lemma without the ":Sf~ni"-style homonym tag; inner punctuation removed for whitespace engines."""
+    """Folded lemma without morfeusz's ":Sf~ni"-style homonym tag or inner punctuation."""
     return _LEMMA_JUNK_RE.sub("", fold(raw.split(":", 1)[0]))
 
 
@@ -211,10 +211,12 @@ class Analyzer:
         self._lexicon: dict[str, tuple[str, ...]] = {}
         self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._generated: set[str] = set()
+        self._preloaded: set[str] = set()
         self._freq: Counter[str] = Counter()
-        self._buckets: dict[tuple[str, int], list[str]] = {}
+        self._version = 0
         self._index_cache: dict[str, tuple[str, ...]] = {}
         self._query_cache: dict[str, _Reading] = {}
+        self._guess_cache: dict[str, tuple[int, str | None]] = {}
         self._acronyms: frozenset[str] = frozenset()
         self._synonyms: list[list[list[set[str]]]] = []
 
@@ -265,7 +267,7 @@ class Analyzer:
             if reading.known or folded.isalpha():
                 self._add_form(folded, lemmas)
             for raw in reading.raw:
-                if raw not in self._generated:
+                if raw not in self._generated and _clean_lemma(raw) not in self._preloaded:
                     self._generate(raw)
         if len(self._index_cache) >= _CACHE_LIMIT:
             self._index_cache.clear()
@@ -292,25 +294,25 @@ class Analyzer:
         self._generated.add(raw)
         lemma = _clean_lemma(raw)
         self._add_form(lemma, (lemma,))
-        for form, _lemma, tag, *_rest in _Morph.generate(raw):
-            if tag == "ign":
-                continue
+        negated = lemma.startswith("nie")
+        for form in _Morph.forms(raw):
             folded = fold(form)
-            # Forms without diacritics are recognised by morfeusz directly; storing them would only cost memory.
-            if folded != form.lower():
+            # Forms without diacritics are recognised by morfeusz itself, and negated participles and
+            # gerunds ("niezłożenia" of złożyć) mean the opposite of the lemma: storing either only costs memory.
+            if folded != form.lower() and (negated or not folded.startswith("nie")):
                 self._add_form(folded, (lemma,))
 
     def _add_form(self, form: str, lemmas: tuple[str, ...]) -> None:
         current = self._lexicon.get(form)
         if current is None:
             merged = lemmas
-            self._buckets.setdefault((form[:1], len(form)), []).append(form)
         else:
             if all(lemma in current for lemma in lemmas):
                 return
             merged = current + tuple(lemma for lemma in lemmas if lemma not in current)
         # Many forms share the same lemma tuple; one shared object per distinct tuple saves memory.
         self._lexicon[form] = self._tuples.setdefault(merged, merged)
+        self._version += 1
 
     # ----------------------------------------------------------------- lexicon persistence
 
@@ -324,7 +326,11 @@ class Analyzer:
         pairs = items.items() if isinstance(items, Mapping) else items
         with self._lock:
             for form, lemmas in pairs:
-                self._add_form(form, tuple(lemmas))
+                lemmas = tuple(lemmas)
+                self._add_form(form, lemmas)
+                if form in lemmas:
+                    # A lemma that is its own entry had its forms generated already; skip regenerating it.
+                    self._preloaded.add(form)
 
     # ----------------------------------------------------------------- querying
 
@@ -367,7 +373,7 @@ class Analyzer:
             # else a typo or a name; the folded word itself is kept only when nothing better is known.
             if known:
                 alternatives = set(known)
-            elif self._guessable(word) and (guess := self._suggest_form(folded)) is not None:
+            elif self._guessable(word) and (guess := self._guess(folded)) is not None:
                 alternatives = {folded, *self._lexicon[guess]}
             else:
                 alternatives = {folded}
@@ -386,28 +392,41 @@ class Analyzer:
 
     def suggest(self, word: str) -> str | None:
         """Closest known lexicon form for an unknown word ("did you mean"), or None if the word is known."""
-        folded = fold(unicodedata.normalize("NFC", word))
+        word = unicodedata.normalize("NFC", word)
+        folded = fold(word)
         if not folded or folded in self._lexicon:
             return None
-        reading = _read(unicodedata.normalize("NFC", word))
+        reading = _read(word)
         if reading.known and (not reading.lemmas or any(lemma in self._lexicon for lemma in reading.lemmas)):
             return None
-        return self._suggest_form(folded)
+        return self._closest(folded, 1 if len(folded) <= 5 else 2)
 
-    def _suggest_form(self, folded: str) -> str | None:
-        limit = 1 if len(folded) <= 5 else 2
-        best: tuple[int, int, int, str] | None = None
-        head = folded[:1]
-        for length in range(len(folded) - limit, len(folded) + limit + 1):
-            for candidate in self._buckets.get((head, length), ()):
-                distance = _osa_distance(folded, candidate, limit)
-                if distance > limit or (best is not None and distance > best[0]):
-                    continue
-                frequency = max((self._freq[lemma] for lemma in self._lexicon[candidate]), default=0)
-                rank = (distance, -frequency, abs(len(candidate) - len(folded)), candidate)
-                if best is None or rank < best:
-                    best = rank
-        return best[3] if best is not None else None
+    def _guess(self, folded: str) -> str | None:
+        """Query-time typo repair: only one edit away, since two edits merge unrelated words too often."""
+        cached = self._guess_cache.get(folded)
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        guess = self._closest(folded, 1)
+        if len(self._guess_cache) >= _CACHE_LIMIT:
+            self._guess_cache.clear()
+        self._guess_cache[folded] = (self._version, guess)
+        return guess
+
+    def _closest(self, folded: str, max_distance: int) -> str | None:
+        """Most frequent lexicon form one edit (or, failing that, two edits) away from ``folded``."""
+        lexicon = self._lexicon
+        first = _edits(folded)
+        found = {candidate for candidate in first if candidate in lexicon}
+        if not found and max_distance >= 2:
+            # Second edit limited to deletions and swaps: full two-edit neighbourhoods are ~50x larger.
+            found = {candidate for edit in first for candidate in _reductions(edit) if candidate in lexicon}
+            found.discard(folded)
+        if not found:
+            return None
+        return min(found, key=lambda form: (-self._weight(form), abs(len(form) - len(folded)), form))
+
+    def _weight(self, form: str) -> int:
+        return max((self._freq[lemma] for lemma in self._lexicon[form]), default=0)
 
     # ----------------------------------------------------------------- synonyms and acronyms
 
@@ -424,6 +443,10 @@ class Analyzer:
             self._acronyms = acronyms
             self._index_cache.clear()
             self._query_cache.clear()
+            for term, equivalents in entries:
+                for text in (term, *equivalents):
+                    # Glossary words join the lexicon, so "uslug spolecznych" is recognised in any corpus.
+                    self.analyse_words(text)
             groups = []
             for term, equivalents in entries:
                 sequences = [self.query_terms(text) for text in (term, *equivalents)]

@@ -181,6 +181,7 @@ LOGGING = {
         # Per-task and per-page chatter drowns real warnings in imports and tests.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
     },
 }
 

@@ -11,7 +11,7 @@ FILTER_COLUMNS = {
     "status": "status",
 }
 # Ranking: where a word matches, how current an interpretation is, how recent the material is.
-FIELD_WEIGHTS = {"title": 10.0, "basis": 6.0, "summary": 3.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 4.0, "basis": 3.0, "summary": 2.0, "body": 1.0}
 STATUS_FACTOR = {"outdated": 0.6, "superseded": 0.5}
 RECENCY_BOOST = 0.15  # at most +15% for material published today, fading to nothing over five years
 RECENCY_DAYS = 5 * 365
@@ -131,7 +131,8 @@ class SqlBackend(SearchBackend):
         where, params = self._where(query, skip="year")
         year = self._year_expr()
         cursor.execute(
-            f"SELECT {year}, COUNT(*) FROM {source} WHERE e.date IS NOT NULL {where} GROUP BY {year} ORDER BY 1 DESC",
+            f"SELECT {year}, COUNT(*) FROM {source} WHERE e.date IS NOT NULL {where}"
+            f" GROUP BY {year} ORDER BY 1 DESC",
             match_params + params,
         )
         facets["year"] = [(str(value), count) for value, count in cursor.fetchall()]

@@ -6,8 +6,10 @@ from .base import FIELD_WEIGHTS, EngineQuery, SqlBackend
 
 # ts_rank takes weights for D, C, B, A: body, summary, legal basis, title.
 _TOP = FIELD_WEIGHTS["title"]
-RANK_WEIGHTS = "{%s,%s,%s,%s}" % tuple(
-    round(FIELD_WEIGHTS[k] / _TOP, 3) for k in ("body", "summary", "basis", "title")
+RANK_WEIGHTS = (
+    "{"
+    + ",".join(str(round(FIELD_WEIGHTS[k] / _TOP, 3)) for k in ("body", "summary", "basis", "title"))
+    + "}"
 )
 
 
@@ -43,12 +45,14 @@ def ensure_search_vector(schema_connection=None) -> None:
     conn = schema_connection or connection
     with conn.cursor() as cursor:
         cursor.execute(
-            "ALTER TABLE search_searchentry ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS ("
+            "ALTER TABLE search_searchentry ADD COLUMN IF NOT EXISTS search_vector tsvector"
+            " GENERATED ALWAYS AS ("
             " setweight(to_tsvector('simple', coalesce(title_norm, '')), 'A') ||"
             " setweight(to_tsvector('simple', coalesce(basis_norm, '')), 'B') ||"
             " setweight(to_tsvector('simple', coalesce(summary_norm, '')), 'C') ||"
             " setweight(to_tsvector('simple', coalesce(body_norm, '')), 'D')) STORED"
         )
         cursor.execute(
-            "CREATE INDEX IF NOT EXISTS search_entry_vector_gin ON search_searchentry USING GIN (search_vector)"
+            "CREATE INDEX IF NOT EXISTS search_entry_vector_gin"
+            " ON search_searchentry USING GIN (search_vector)"
         )

@@ -27,5 +27,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         elapsed = time.monotonic() - started
         self.stdout.write(
-            self.style.SUCCESS(f"Indexed {count} pages with the {get_backend().name} engine in {elapsed:.1f} s.")
+            self.style.SUCCESS(
+                f"Indexed {count} pages with the {get_backend().name} engine in {elapsed:.1f} s"
+            )
         )
