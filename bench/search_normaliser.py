@@ -175,9 +175,8 @@ def main() -> None:
     print("config: title x3 + summary + body, BM25 k1=1.2 b=0.75, OR, best alternative per term, acronyms")
     print(f"nDCG@10 {ndcg:.4f}   MRR@10 {mrr:.4f}   Recall@10 {recall:.4f}")
     print(f"worst {args.worst} by nDCG@10:")
-    for query, (q_ndcg, q_mrr, q_recall), ranking, _slots in sorted(rows, key=lambda r: r[1][0])[
-        : args.worst
-    ]:
+    worst = sorted(rows, key=lambda row: row[1][0])[: args.worst]
+    for query, (q_ndcg, q_mrr, q_recall), _ranking, _slots in worst:
         print(f"  {query['id']}  nDCG {q_ndcg:.3f}  MRR {q_mrr:.3f}  R {q_recall:.2f}  {query['query']!r}")
 
 

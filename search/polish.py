@@ -297,8 +297,8 @@ class Analyzer:
         negated = lemma.startswith("nie")
         for form in _Morph.forms(raw):
             folded = fold(form)
-            # Forms without diacritics are recognised by morfeusz itself, and negated participles and
-            # gerunds ("niezłożenia" of złożyć) mean the opposite of the lemma: storing either only costs memory.
+            # Forms without diacritics are recognised by morfeusz itself, and negated participles and gerunds
+            # ("niezłożenia" of złożyć) mean the opposite of the lemma: storing either only costs memory.
             if folded != form.lower() and (negated or not folded.startswith("nie")):
                 self._add_form(folded, (lemma,))
 
@@ -315,6 +315,11 @@ class Analyzer:
         self._version += 1
 
     # ----------------------------------------------------------------- lexicon persistence
+
+    @property
+    def lexicon_version(self) -> int:
+        """Grows whenever the lexicon changes: compare two values to skip saving an unchanged lexicon."""
+        return self._version
 
     def lexicon_items(self) -> dict[str, tuple[str, ...]]:
         """A copy of the folded lexicon (folded form -> folded lemmas) for storage."""

@@ -39,6 +39,13 @@ class Hit:
 
 
 @dataclass
+class Promotion:
+    title: str
+    url: str
+    description: str
+
+
+@dataclass
 class SearchPage:
     query: str
     results: list[Hit]
@@ -48,6 +55,7 @@ class SearchPage:
     facets: dict = field(default_factory=dict)
     suggestion: str | None = None
     engine: str = ""
+    promoted: list[Promotion] = field(default_factory=list)
 
     @property
     def num_pages(self) -> int:
@@ -169,7 +177,24 @@ def search_run(
         facets=label_facets(result.facets),
         suggestion=suggestion,
         engine=backend.name,
+        promoted=promotions(query) if page == 1 else [],
     )
+
+
+def promotions(query: str) -> list[Promotion]:
+    """Editors' picks for this query (Wagtail's search promotions), live pages and external links."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+    from wagtail.search.utils import normalise_query_string
+
+    picks = SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
+    out = []
+    for pick in picks.select_related("page"):
+        if pick.page_id and pick.page.live:
+            out.append(Promotion(title=pick.page.title, url=pick.page.url, description=pick.description))
+        elif pick.external_link_url:
+            title = pick.external_link_text or pick.external_link_url
+            out.append(Promotion(title=title, url=pick.external_link_url, description=pick.description))
+    return out
 
 
 def _has_match(analyser, text: str, highlight: set[str]) -> bool:

@@ -80,6 +80,10 @@ def search_api(request):
             ],
             "facets": result.facets,
             "suggestion": result.suggestion,
+            "promoted": [
+                {"title": p.title, "url": request.build_absolute_uri(p.url), "description": p.description}
+                for p in result.promoted
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )

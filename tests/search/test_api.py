@@ -81,3 +81,34 @@ def test_elasticsearch_down_falls_back_to_the_database(client, indexed, settings
         response = client.get("/api/search/", {"q": "diagnoza"})
     assert response.status_code == 200 and response.json()["count"] == 1
     assert "answering from the database" in caplog.text
+
+
+def test_editors_promote_results_for_chosen_queries(client, indexed, make):
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    guide = make.training(title="Poradnik: jak zacząć")
+    SearchPromotion.objects.create(query=Query.get("Diagnoza"), page=guide, description="Zacznij tutaj.")
+    data = client.get("/api/search/", {"q": "diagnoza"}).json()
+    assert data["promoted"] == [
+        {
+            "title": "Poradnik: jak zacząć",
+            "url": "http://testserver" + guide.url,
+            "description": "Zacznij tutaj.",
+        }
+    ]
+    html = client.get("/szukaj/", {"q": "diagnoza"}).content.decode()
+    assert "Poradnik: jak zacząć" in html and "Zacznij tutaj." in html
+
+
+def test_search_analytics_shows_top_and_empty_queries_to_editors(client, indexed, admin_user):
+    from tests.factories import UserFactory
+
+    for q in ("diagnoza", "diagnoza", "zzzz"):
+        client.get("/api/search/", {"q": q})
+    outsider = UserFactory(username="ekspert1", groups=["Experts"])
+    client.force_login(outsider)
+    assert client.get("/admin/reports/search/").status_code in (302, 403)
+    client.force_login(admin_user)
+    html = client.get("/admin/reports/search/").content.decode()
+    top = html.split("Zapytania bez wyników")[0] if "Zapytania bez wyników" in html else html
+    assert "diagnoza" in top and "zzzz" in html

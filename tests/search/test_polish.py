@@ -83,7 +83,12 @@ def test_inflected_forms_share_the_folded_lemma(analyser, forms, lemma):
 
 @pytest.mark.parametrize(
     ("left", "right"),
-    [("mieszkaniec", "mieszkanie"), ("świadczenie", "świadectwo"), ("rodzina", "rodzic"), ("opieka", "opiekun")],
+    [
+        ("mieszkaniec", "mieszkanie"),
+        ("świadczenie", "świadectwo"),
+        ("rodzina", "rodzic"),
+        ("opieka", "opiekun"),
+    ],
 )
 def test_different_lexemes_sharing_a_prefix_stay_apart(analyser, left, right):
     assert not tokens(analyser, left) & tokens(analyser, right)
@@ -130,7 +135,9 @@ def test_acronym_expands_to_its_phrase(glossary_analyser):
 
 def test_inflected_phrase_without_diacritics_contracts_to_the_acronym(glossary_analyser):
     assert glossary_analyser.expand("centrach usług społecznych")[1:] == [[{"cus"}]]
-    assert glossary_analyser.expand("uslugi w centrum uslug spolecznych")[1:] == [[{"usluga", "uslugi"}, {"cus"}]]
+    assert glossary_analyser.expand("uslugi w centrum uslug spolecznych")[1:] == [
+        [{"usluga", "uslugi"}, {"cus"}]
+    ]
     variants = glossary_analyser.expand("gminnego osrodka pomocy spolecznej")
     assert [{"gops"}] in variants
     assert [{"gminny"}, {"ops"}] in variants
@@ -144,7 +151,12 @@ def test_cus_never_matches_cuw(glossary_analyser):
     assert glossary_analyser.analyse("CUS") == ["cus"]
     assert glossary_analyser.analyse("CUW") == ["cuw"]
     assert glossary_analyser.query_terms("cus") == [{"cus"}]
-    cuw_side = {token for variant in glossary_analyser.expand("centrum usług wspólnych") for t in variant for token in t}
+    cuw_side = {
+        token
+        for variant in glossary_analyser.expand("centrum usług wspólnych")
+        for t in variant
+        for token in t
+    }
     cus_side = {token for variant in glossary_analyser.expand("CUS") for t in variant for token in t}
     assert "cus" not in cuw_side
     assert "cuw" not in cus_side
