@@ -10,6 +10,9 @@ class SearchEntry(models.Model):
     page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40, db_index=True)
     title = models.CharField(max_length=255)
+    title_folded = models.CharField(
+        max_length=255, blank=True, help_text="Lowercase, no diacritics: autocomplete."
+    )
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Plain text shown in snippets.")
     url = models.CharField(max_length=500)

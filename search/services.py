@@ -80,6 +80,8 @@ def _searchable(page) -> bool:
 
 def entry_update(page, *, analyser=None, backend=None, save_lexicon=True) -> SearchEntry | None:
     """Index one page, or drop it from the index if it is no longer published and public."""
+    from search.polish import fold
+
     page = page.specific
     if not _searchable(page):
         entry_remove(page.pk, backend=backend)
@@ -107,6 +109,7 @@ def entry_update(page, *, analyser=None, backend=None, save_lexicon=True) -> Sea
                     "legal_basis",
                 )
             },
+            "title_folded": fold(fields["title"])[:255],
             "topics_text": " " + " ".join(slug for slug, _name in fields["topics"]) + " ",
             "title_norm": _norm(analyser, fields["title"]),
             "basis_norm": " ".join(

@@ -46,6 +46,26 @@ def search(request):
     )
 
 
+AUTOCOMPLETE_LIMIT = 8
+
+
+@require_GET
+def autocomplete_api(request):
+    """Titles containing every typed word (accents optional), for the search box's suggestion list."""
+    from search.models import SearchEntry
+    from search.polish import fold
+
+    text = (request.GET.get("q") or "").strip()[:100]
+    words = fold(text).split()
+    if not words or len(text) < 2:
+        return JsonResponse({"results": []})
+    entries = SearchEntry.objects.all()
+    for word in words[:6]:
+        entries = entries.filter(title_folded__contains=word)
+    rows = entries.order_by("-date").values("title", "url", "type")[:AUTOCOMPLETE_LIMIT]
+    return JsonResponse({"results": list(rows)}, json_dumps_params={"ensure_ascii": False})
+
+
 @require_GET
 def search_api(request):
     form = SearchForm(request.GET)

@@ -112,3 +112,21 @@ def test_search_analytics_shows_top_and_empty_queries_to_editors(client, indexed
     html = client.get("/admin/reports/search/").content.decode()
     top = html.split("Zapytania bez wyników")[0] if "Zapytania bez wyników" in html else html
     assert "diagnoza" in top and "zzzz" in html
+
+
+def test_autocomplete_suggests_titles_without_needing_diacritics(client, indexed, make):
+    make.news(title="Żłobek w centrum usług")
+    search_reindex()
+    data = client.get("/api/search/autocomplete/", {"q": "zlob"}).json()
+    assert [r["title"] for r in data["results"]] == ["Żłobek w centrum usług"]
+    assert client.get("/api/search/autocomplete/", {"q": "diagnoza potrz"}).json()["results"][0]["title"] == (
+        "Diagnoza potrzeb mieszkańców"
+    )
+    assert client.get("/api/search/autocomplete/", {"q": "d"}).json() == {"results": []}
+
+
+def test_search_box_is_a_plain_form_that_scripts_enhance(client, site):
+    html = client.get("/").content.decode()
+    assert 'action="/szukaj/"' in html and 'data-autocomplete="/api/search/autocomplete/"' in html
+    assert 'role="combobox"' not in html  # added by the script, so the box still works without it
+    assert "/static/js/autocomplete.js" in html

@@ -115,7 +115,11 @@ def test_real_word_without_diacritics_also_gets_the_accented_reading(analyser):
 
 
 def test_lexicon_round_trip_keeps_diacritic_free_lookups(analyser):
+    before = analyser.lexicon_version
     analyser.analyse("Usługi społeczne w ośrodku.")
+    after = analyser.lexicon_version
+    analyser.analyse("Usługi społeczne.")
+    assert before < after == analyser.lexicon_version
     items = analyser.lexicon_items()
     assert isinstance(items, dict)
     assert "usluga" in items["uslugami"]
