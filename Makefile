@@ -10,8 +10,9 @@ run: ## Set up and serve the portal with demo content at http://127.0.0.1:8000 (
 test: ## Run the whole test suite (SQLite, and PostgreSQL when it runs or under CI=true)
 	scripts/test.sh
 
-services: ## Install and start PostgreSQL for tests and benchmarks
+services: ## Install and start PostgreSQL and Elasticsearch for tests and benchmarks
 	scripts/postgres.sh start
+	scripts/elasticsearch.sh start
 
 test-all: services test ## Start the services, then run the whole test suite
 
@@ -26,5 +27,6 @@ format: ## Format the code with ruff
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: ## Serve with gunicorn on PostgreSQL and measure throughput and latency
+bench: ## Page throughput and latency (gunicorn, PostgreSQL) and search relevance per engine
 	bench/http_pages.sh
+	bench/search_relevance.sh
