@@ -117,13 +117,7 @@ def snippet(analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS
 
 
 def analyser_tokens(analyser, text: str):
-    from search.polish import tokenize
-
-    result = []
-    for token in tokenize(text):
-        lemmas = set(analyser.analyse(token.text))
-        result.append((token.start, token.end, lemmas))
-    return result
+    return [(token.start, token.end, set(lemmas)) for token, lemmas in analyser.analyse_words(text)]
 
 
 def search_run(
@@ -152,7 +146,7 @@ def search_run(
         entry = entries.get(page_id)
         if entry is None:
             continue
-        text = entry.body if _has_match(analyser, entry.body, highlight) else entry.summary
+        text = entry.body if _has_match(entry.body_norm, highlight) else entry.summary
         hits.append(
             Hit(
                 title=entry.title,
@@ -197,8 +191,8 @@ def promotions(query: str) -> list[Promotion]:
     return out
 
 
-def _has_match(analyser, text: str, highlight: set[str]) -> bool:
-    return bool(text) and bool(set(analyser.analyse(text[:20000])) & highlight)
+def _has_match(entry_norm: str, highlight: set[str]) -> bool:
+    return bool(highlight & set(entry_norm.split()))
 
 
 def suggest(analyser, query: str) -> str | None:

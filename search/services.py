@@ -19,10 +19,25 @@ def analyzer():
 
     analyser = get_analyzer()
     if not getattr(analyser, "_portal_loaded", False):
-        analyser.load_lexicon({row.form: tuple(row.lemmas.split()) for row in LexiconForm.objects.all()})
+        stored = {row.form: tuple(row.lemmas.split()) for row in LexiconForm.objects.all()}
+        analyser.load_lexicon(stored)
+        _STORED_FORMS.update(stored)
         synonyms_reload(analyser)
         analyser._portal_loaded = True
+        _STORED_FORMS.add_version(analyser.lexicon_version)
     return analyser
+
+
+class _StoredForms(set):
+    """Lexicon forms already in the database, and the analyser version last saved."""
+
+    version = None
+
+    def add_version(self, version):
+        self.version = version
+
+
+_STORED_FORMS = _StoredForms()
 
 
 # term token (e.g. "cus") -> lemma sequences that stand for it (e.g. [{"centrum"}, {"usluga"}, {"spoleczny"}])
@@ -88,7 +103,6 @@ def entry_update(page, *, analyser=None, backend=None, save_lexicon=True) -> Sea
         return None
     analyser = analyser or analyzer()
     fields = page_fields(page)
-    known = set(analyser.lexicon_items()) if save_lexicon else None
     entry, _ = SearchEntry.objects.update_or_create(
         page_id=page.pk,
         defaults={
@@ -126,7 +140,7 @@ def entry_update(page, *, analyser=None, backend=None, save_lexicon=True) -> Sea
     )
     (backend or get_backend()).index([entry])
     if save_lexicon:
-        lexicon_save(analyser, known)
+        lexicon_save(analyser)
     return entry
 
 
@@ -138,15 +152,19 @@ def citation_token(citation: str) -> str:
     return f"art{match.group(1).lower()}" if match else ""
 
 
-def lexicon_save(analyser, known: set | None = None) -> None:
-    items = analyser.lexicon_items()
+def lexicon_save(analyser) -> None:
+    """Store the forms the analyser learned since the last save (skipped when its lexicon did not change)."""
+    if analyser.lexicon_version == _STORED_FORMS.version:
+        return
     new = [
         LexiconForm(form=form, lemmas=" ".join(lemmas)[:400])
-        for form, lemmas in items.items()
-        if (known is None or form not in known) and len(form) <= 80
+        for form, lemmas in analyser.lexicon_items().items()
+        if form not in _STORED_FORMS and len(form) <= 80
     ]
     if new:
         LexiconForm.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+        _STORED_FORMS.update(item.form for item in new)
+    _STORED_FORMS.add_version(analyser.lexicon_version)
 
 
 def entry_remove(page_id: int, *, backend=None) -> None:
@@ -160,7 +178,6 @@ def search_reindex(progress=None) -> int:
     """Rebuild every entry from the published pages; returns how many were indexed."""
     analyser = analyzer()
     backend = get_backend()
-    known = set(analyser.lexicon_items())
     pages = []
     for model in SEARCHABLE_MODELS:
         pages += list(model.objects.live().public())
@@ -173,7 +190,7 @@ def search_reindex(progress=None) -> int:
             entry_update(page, analyser=analyser, backend=backend, save_lexicon=False)
         if progress:
             progress(n, len(pages))
-    lexicon_save(analyser, known)
+    lexicon_save(analyser)
     backend.rebuild()
     return len(pages)
 
