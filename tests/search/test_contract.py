@@ -194,3 +194,18 @@ def test_index_follows_publish_unpublish_and_delete(engine, make, site, django_c
     with django_capture_on_commit_callbacks(execute=True):
         page.delete()
     assert ids(search_run("wytchnieniowe")) == []
+
+
+def test_indexing_runs_in_the_task_queue_not_in_the_request(
+    make, site, settings, django_capture_on_commit_callbacks
+):
+    """With the database queue, publishing only enqueues; the worker makes the page findable."""
+    from django.core.management import call_command
+
+    settings.ELASTICSEARCH_URL = None
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = make.news(title="Asystencja osobista w gminie")
+    assert search_run("asystencja").total == 0  # queued, not yet indexed
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert [h.url for h in search_run("asystencja").results] == [page.url]
