@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
 echo "== Tests on SQLite ==" >&2
-env -u DATABASE_URL .venv/bin/python -m pytest -m "not postgres" "$@"
+env -u DATABASE_URL .venv/bin/python -m pytest -m "not postgres and not es_cluster" "$@"
 
 pg_url="${TEST_POSTGRES_URL:-$(scripts/postgres.sh url)}"
 if [ "${CI:-}" = "true" ] || .venv/bin/python - "$pg_url" <<'PY' 2>/dev/null
@@ -16,7 +16,14 @@ psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_tim
 PY
 then
   echo "== Tests on PostgreSQL ($pg_url) ==" >&2
-  DATABASE_URL="$pg_url" .venv/bin/python -m pytest "$@"
+  DATABASE_URL="$pg_url" .venv/bin/python -m pytest -m "not es_cluster" "$@"
 else
   echo "PostgreSQL is not running, so its run was left out. Start it with: scripts/postgres.sh start" >&2
+fi
+
+# Resilience: these tests stop and start Elasticsearch nodes (one node, then a 3-node cluster), so they run
+# last and alone. Mandatory under CI=true; elsewhere on request (ES_CLUSTER_TESTS=1), as they take minutes.
+if [ "${CI:-}" = "true" ] || [ "${ES_CLUSTER_TESTS:-}" = "1" ]; then
+  echo "== Elasticsearch resilience tests ==" >&2
+  env -u DATABASE_URL .venv/bin/python -m pytest -m es_cluster "$@"
 fi

@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from wagtail.models import Page
 
-from search.backends import get_backend
+from search.backends import database_backend, get_backend
 from search.extract import PAGE_TYPES, page_fields
 from search.models import LexiconForm, SearchEntry
 
@@ -68,6 +68,29 @@ def synonyms_reload(analyser=None) -> None:
 
 def term_tokens() -> set[str]:
     return set(_TERM_SEQUENCES)
+
+
+def write_backends(backend=None) -> list:
+    """Where index changes go: always the database (the fallback), and Elasticsearch when configured."""
+    if backend is not None:
+        return [backend]
+    backends = [database_backend()]
+    configured = get_backend()
+    if configured.name != backends[0].name:
+        backends.append(configured)
+    return backends
+
+
+def _apply(backends, method: str, argument) -> None:
+    for target in backends:
+        try:
+            getattr(target, method)(argument)
+        except Exception:
+            if target.name in ("sqlite", "postgres"):
+                raise
+            # Elasticsearch unavailable: the database index is current and answers meanwhile;
+            # manage.py search_reindex brings Elasticsearch back in step.
+            logger.warning("Could not update the %s index", target.name, exc_info=True)
 
 
 def _norm(analyser, text: str) -> str:
@@ -138,7 +161,7 @@ def entry_update(page, *, analyser=None, backend=None, save_lexicon=True) -> Sea
             "body_norm": _norm(analyser, fields["body"]),
         },
     )
-    (backend or get_backend()).index([entry])
+    _apply(write_backends(backend), "index", [entry])
     if save_lexicon:
         lexicon_save(analyser)
     return entry
@@ -170,28 +193,31 @@ def lexicon_save(analyser) -> None:
 def entry_remove(page_id: int, *, backend=None) -> None:
     ids = list(SearchEntry.objects.filter(page_id=page_id).values_list("pk", flat=True))
     if ids:
-        (backend or get_backend()).remove(ids)
+        _apply(write_backends(backend), "remove", ids)
         SearchEntry.objects.filter(pk__in=ids).delete()
 
 
 def search_reindex(progress=None) -> int:
     """Rebuild every entry from the published pages; returns how many were indexed."""
     analyser = analyzer()
-    backend = get_backend()
+    backends = write_backends()
     pages = []
     for model in SEARCHABLE_MODELS:
         pages += list(model.objects.live().public())
     live_ids = {p.pk for p in pages}
     stale = SearchEntry.objects.exclude(page_id__in=live_ids)
-    backend.remove(list(stale.values_list("pk", flat=True)))
+    for target in backends:
+        target.remove(list(stale.values_list("pk", flat=True)))
     stale.delete()
+    database = backends[0]
     for n, page in enumerate(pages, start=1):
         with transaction.atomic():
-            entry_update(page, analyser=analyser, backend=backend, save_lexicon=False)
+            entry_update(page, analyser=analyser, backend=database, save_lexicon=False)
         if progress:
             progress(n, len(pages))
     lexicon_save(analyser)
-    backend.rebuild()
+    for target in backends:
+        target.rebuild()
     return len(pages)
 
 

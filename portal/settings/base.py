@@ -221,6 +221,8 @@ REST_FRAMEWORK = {
 # Search: Elasticsearch when this is set, else the database's full-text search.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "cus-pages")
+ELASTICSEARCH_SHARDS = env_int("ELASTICSEARCH_SHARDS", 1)
+ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 0)
 
 # Content older than its review date shows in the review report this many days ahead.
 PORTAL_REVIEW_WINDOW_DAYS = env_int("PORTAL_REVIEW_WINDOW_DAYS", 30)

@@ -51,7 +51,7 @@ class PageDocument(Document):
 
     class Index:
         name = "cus-pages"
-        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}  # replicas: see _index_settings()
 
     @classmethod
     def from_entry(cls, entry) -> "PageDocument":
@@ -132,9 +132,18 @@ class ElasticBackend(SearchBackend):
         if not self.client.indices.exists_alias(name=self.alias):
             self._create_index_for_alias()
 
+    def _new_index(self, name: str):
+        index = PageDocument._index.clone(name, using="portal")
+        # A cluster keeps a copy of every shard on another node, so losing one node loses no results.
+        index.settings(
+            number_of_shards=getattr(settings, "ELASTICSEARCH_SHARDS", 1),
+            number_of_replicas=getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+        )
+        index.create()
+
     def _create_index_for_alias(self) -> str:
         name = f"{self.alias}-v{MAPPING_VERSION}-{int(time.time() * 1000)}"
-        PageDocument._index.clone(name, using="portal").create()
+        self._new_index(name)
         self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
         return name
 
@@ -169,7 +178,7 @@ class ElasticBackend(SearchBackend):
             else []
         )
         name = f"{self.alias}-v{MAPPING_VERSION}-{int(time.time() * 1000)}"
-        PageDocument._index.clone(name, using="portal").create()
+        self._new_index(name)
         helpers.bulk(
             self.client,
             (
