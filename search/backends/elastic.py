@@ -74,7 +74,9 @@ class PageDocument(Document):
 def _ranked(tokens: list[str]):
     """BM25 over the weighted fields × status factor × (1 + a mild, fading recency boost)."""
     fields = [f"{name}_norm^{FIELD_WEIGHTS[name]}" for name in ("title", "basis", "summary", "body")]
-    match = Q("multi_match", query=" ".join(tokens), fields=fields, type="most_fields", operator="or")
+    # combined_fields scores the weighted fields as one (BM25F), so a rare word in the body is not drowned
+    # by frequent words that also happen to stand in titles.
+    match = Q("combined_fields", query=" ".join(tokens), fields=fields, operator="or")
     # In "multiply" mode a function whose filter does not match counts as 1.
     by_status = FunctionScore(
         query=match,

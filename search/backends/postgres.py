@@ -1,5 +1,8 @@
 """PostgreSQL full-text search over the normalised fields (production without Elasticsearch)."""
 
+import math
+import re
+
 from django.db import connection
 
 from .base import FIELD_WEIGHTS, EngineQuery, SqlBackend
@@ -11,6 +14,10 @@ RANK_WEIGHTS = (
     + ",".join(str(round(FIELD_WEIGHTS[k] / _TOP, 3)) for k in ("body", "summary", "basis", "title"))
     + "}"
 )
+
+
+SAFE_TOKEN = re.compile(r"^[a-z0-9]+$")
+IDF_CACHE_SECONDS = 600
 
 
 class PostgresBackend(SqlBackend):
@@ -29,10 +36,37 @@ class PostgresBackend(SqlBackend):
         return None
 
     def _match(self, query: EngineQuery):
-        expression = " | ".join("'" + token.replace("'", "") + "'" for token in query.tokens)
+        # Tokens come from the analyser (folded lowercase letters and digits); anything else is dropped, so
+        # they can stand in the SQL as literals next to the per-token weights.
+        tokens = [t for t in query.tokens if SAFE_TOKEN.match(t)] or ["-"]
+        expression = " | ".join(f"'{t}'" for t in tokens)
         source = "search_searchentry e JOIN to_tsquery('simple', %s) q ON e.search_vector @@ q"
-        # ts_rank normalisation 1: divide by 1 + log(length), so long documents do not win on length alone.
-        return source, f"ts_rank('{RANK_WEIGHTS}'::float4[], e.search_vector, q, 1)", [expression]
+        # ts_rank knows nothing of how rare a word is; weight each token's rank by its IDF as BM25 would, so
+        # that "żłobek" outweighs "centrum". Normalisation 1 divides by 1 + log(length).
+        idf = self._idf(tokens)
+        rank = "ts_rank('" + RANK_WEIGHTS + "'::float4[], e.search_vector, to_tsquery('simple', '{}'), 1)"
+        score = " + ".join(f"{idf[t]:.4f} * " + rank.format(t) for t in tokens)
+        return source, score, [expression]
+
+    def _idf(self, tokens: list[str]) -> dict[str, float]:
+        from django.core.cache import cache
+
+        key = "search:pg:idf:" + " ".join(sorted(tokens))
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        with connection.cursor() as cursor:
+            counts = ", ".join(
+                f"count(*) FILTER (WHERE search_vector @@ to_tsquery('simple', '{t}'))" for t in tokens
+            )
+            cursor.execute(f"SELECT count(*), {counts} FROM search_searchentry")
+            total, *frequencies = cursor.fetchone()
+        idf = {
+            t: math.log(1 + (total - df + 0.5) / (df + 0.5))
+            for t, df in zip(tokens, frequencies, strict=True)
+        }
+        cache.set(key, idf, IDF_CACHE_SECONDS)
+        return idf
 
     def _year_expr(self) -> str:
         return "EXTRACT(YEAR FROM e.date)::int::text"
