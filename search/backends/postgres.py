@@ -44,14 +44,14 @@ class PostgresBackend(SqlBackend):
         # ts_rank knows nothing of how rare a word is; weight each token's rank by its IDF as BM25 would, so
         # that "żłobek" outweighs "centrum". Normalisation 1 divides by 1 + log(length).
         idf = self._idf(tokens)
-        rank = "ts_rank('" + RANK_WEIGHTS + "'::float4[], e.search_vector, to_tsquery('simple', '{}'), 1)"
-        score = " + ".join(f"{idf[t]:.4f} * " + rank.format(t) for t in tokens)
+        rank = "ts_rank('" + RANK_WEIGHTS + "'::float4[], e.search_vector, to_tsquery('simple', 'TOKEN'), 1)"
+        score = " + ".join(f"{idf[t]:.4f} * " + rank.replace("TOKEN", t) for t in tokens)
         return source, score, [expression]
 
     def _idf(self, tokens: list[str]) -> dict[str, float]:
         from django.core.cache import cache
 
-        key = "search:pg:idf:" + " ".join(sorted(tokens))
+        key = "search:pg:idf:" + "-".join(sorted(tokens))
         cached = cache.get(key)
         if cached is not None:
             return cached
