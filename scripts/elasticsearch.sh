@@ -29,7 +29,22 @@ set -euo pipefail
 readonly ES_VERSION="8.19.21"
 readonly PLUGIN_NAME="cus-analysis"
 readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-readonly SERVICE_DIR="${ES_SERVICE_DIR:-$REPO_ROOT/.services/elasticsearch}"
+# Elasticsearch runs as its own user, which must reach the service directory. When the checkout sits below a
+# private directory (e.g. a home directory with mode 700), keep the service files in /var/tmp instead.
+world_traversable() {
+    local dir="$1"
+    while [ "$dir" != "/" ]; do
+        [ "$(( $(stat -c '%a' "$dir") % 10 & 1 ))" -eq 1 ] || return 1
+        dir="$(dirname "$dir")"
+    done
+}
+if [ -n "${ES_SERVICE_DIR:-}" ]; then
+    readonly SERVICE_DIR="$ES_SERVICE_DIR"
+elif world_traversable "$REPO_ROOT"; then
+    readonly SERVICE_DIR="$REPO_ROOT/.services/elasticsearch"
+else
+    readonly SERVICE_DIR="/var/tmp/cus-portal-es-$(echo "$REPO_ROOT" | md5sum | cut -c1-8)"
+fi
 readonly DIST_DIR="$SERVICE_DIR/dist/elasticsearch-$ES_VERSION"
 readonly PLUGIN_SRC="$REPO_ROOT/scripts/es/$PLUGIN_NAME"
 readonly STATE_FILE="$SERVICE_DIR/running-nodes"
