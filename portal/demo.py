@@ -174,12 +174,12 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
         user = _user(username, first, last, group=group)
         editor = editor or user
 
+    # The glossary first: search derives acronyms and synonyms from it while indexing the pages.
+    terms = glossary_load(glossary_file)
     content_file = content_file or DEMO_DIR / "content.jsonl"
     with content_file.open(encoding="utf-8") as fh:
         items = parse_lines(fh)
     result = content_import(items, user=editor, sections=structure.sections)
-
-    terms = glossary_load(glossary_file)
 
     _demo_files()
     _home_page(home, structure)
