@@ -1,7 +1,6 @@
 """Listing filters for the section index pages; every value lives in the query string."""
 
 import django_filters
-from django import forms
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,8 +135,3 @@ class EventFilter(KnowledgeFilter):
         if value == "past":
             return queryset.filter(end__lt=now)
         return queryset
-
-
-for _filter in (KnowledgeFilter, TrainingFilter, GoodPracticeFilter, InterpretationFilter, EventFilter):
-    for _f in _filter.base_filters.values():
-        _f.extra.setdefault("widget", forms.Select)

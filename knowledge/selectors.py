@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
@@ -56,11 +57,17 @@ def listing_for_index(index_page, params):
     return filterset, items.distinct()
 
 
+TOPICS_URL_CACHE_KEY = "knowledge:topics-url"
+
+
 def topic_url(topic: Topic) -> str | None:
-    index = TopicIndexPage.objects.live().first()
-    if index is None:
-        return None
-    return index.url + index.reverse_subpage("topic_detail", kwargs={"slug": topic.slug})
+    # One lookup of the topics page, not one per topic link; cleared with the navigation on publish or move.
+    def load():
+        index = TopicIndexPage.objects.live().first()
+        return index.url if index else ""
+
+    base = cache.get_or_set(TOPICS_URL_CACHE_KEY, load, 3600)
+    return f"{base}{topic.slug}/" if base else None
 
 
 def topics_with_counts():

@@ -9,7 +9,9 @@ from portal.context_processors import NAV_CACHE_KEY, SETTINGS_CACHE_KEY
 def _clear_navigation(**kwargs):
     from wagtail.models import Site
 
-    keys = []
+    from knowledge.selectors import TOPICS_URL_CACHE_KEY
+
+    keys = [TOPICS_URL_CACHE_KEY]
     for site_id, root_id in Site.objects.values_list("pk", "root_page_id"):
         keys += [NAV_CACHE_KEY.format(root=root_id), SETTINGS_CACHE_KEY.format(site=site_id)]
     cache.delete_many(keys)

@@ -101,9 +101,8 @@ class SqlBackend(SearchBackend):
         final = (
             f"({score}) * (CASE e.status {status} ELSE 1.0 END)"
             f" * (1.0 + {RECENCY_BOOST} * (CASE WHEN e.date IS NULL THEN 0.0 ELSE"
-            f" MAX_OR_GREATEST(0.0, 1.0 - ({self._age_days_expr()}) / {float(RECENCY_DAYS)}) END))"
+            f" {self.greatest}(0.0, 1.0 - ({self._age_days_expr()}) / {float(RECENCY_DAYS)}) END))"
         )
-        final = final.replace("MAX_OR_GREATEST", self.greatest)
         order = "final DESC, e.date DESC" if query.sort != "date" else "e.date DESC, final DESC"
         with connection.cursor() as cursor:
             cursor.execute(
