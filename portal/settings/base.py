@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -124,8 +127,15 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static")))
 STATICFILES_DIRS = [PORTAL_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Case files live outside MEDIA_ROOT and have no URL: only the access-checked download view serves them.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -226,3 +236,25 @@ ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 0)
 
 # Content older than its review date shows in the review report this many days ahead.
 PORTAL_REVIEW_WINDOW_DAYS = env_int("PORTAL_REVIEW_WINDOW_DAYS", 30)
+
+# Accounts: officials and staff sign in on the public site; the admin uses the same accounts.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "consultation_list"
+LOGOUT_REDIRECT_URL = "/"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+RATELIMIT_USE_CACHE = "default"
+ACCOUNT_LOGIN_RATE = env_str("ACCOUNT_LOGIN_RATE", "10/10m")
+ACCOUNT_SIGNUP_RATE = env_str("ACCOUNT_SIGNUP_RATE", "5/h")
+CONSULTATION_SUBMIT_RATE = env_str("CONSULTATION_SUBMIT_RATE", "20/h")
+
+# Consultation desk.
+CONSULTATION_UPLOAD_MAX_MB = env_int("CONSULTATION_UPLOAD_MAX_MB", 10)
+CONSULTATION_UPLOAD_MAX_FILES = env_int("CONSULTATION_UPLOAD_MAX_FILES", 5)
+# Answered cases close on their own after this many days; a requester may reopen within the same window.
+CONSULTATION_AUTO_CLOSE_DAYS = env_int("CONSULTATION_AUTO_CLOSE_DAYS", 14)
+# Assignees are reminded this many working days before a case is due.
+CONSULTATION_REMINDER_WORKING_DAYS = env_int("CONSULTATION_REMINDER_WORKING_DAYS", 2)
+# Personal data of closed cases is anonymised after this many months (RODO storage limitation).
+CONSULTATION_RETENTION_MONTHS = env_int("CONSULTATION_RETENTION_MONTHS", 24)
+# Failed e-mails are retried with growing pauses up to this many attempts, then left for the operator.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)

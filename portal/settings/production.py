@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import PRIVATE_STORAGE, SECRET_KEY
 from .env import env_bool, env_int, env_str
 
 if not SECRET_KEY:
@@ -15,6 +15,7 @@ if env_str("TASKS_BACKEND") is None:
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     # Hashed, pre-compressed files that whitenoise serves with far-future cache headers.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
