@@ -27,6 +27,7 @@ format: ## Format the code with ruff
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: ## Page throughput and latency (gunicorn, PostgreSQL) and search relevance per engine
+bench: ## Page throughput and latency (gunicorn, PostgreSQL), search relevance per engine, consultation routing
 	bench/http_pages.sh
 	bench/search_relevance.sh
+	.venv/bin/python bench/consultation_routing.py
