@@ -311,7 +311,11 @@ class Consultation(models.Model):
         return f"{self.number}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("consultation_detail", kwargs={"year": f"{self.year}", "seq": f"{self.sequence:05d}"})
+        return reverse("consultation_detail", kwargs={"year": self.year, "seq": self.seq})
+
+    @property
+    def seq(self) -> str:
+        return f"{self.sequence:05d}"
 
     @property
     def is_open(self) -> bool:
@@ -454,3 +458,17 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.action} {self.consultation.number}"
+
+
+class PendingUpload(models.Model):
+    """A checked file attached to a form that has not been accepted yet, so a re-shown form keeps it."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="pending/%Y/%m/", storage=private_storage, max_length=300)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,371 @@
+"""The desk's pages: each gets its case through access_consultation and changes it through services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from consultations import forms, selectors, services
+from consultations.choices import OPEN_STATUSES, AccessAction, Status
+from consultations.models import AnswerTemplate, Consultation, Notification, PrivacyClause
+
+RATE_LIMITED = _("Too many attempts from your address. Wait a while and try again.")
+
+
+def _case(request, year, seq, action=AccessAction.VIEW) -> Consultation:
+    return selectors.access_consultation(request.user, year=int(year), sequence=int(seq), action=action)
+
+
+def _viewer(request) -> selectors.Viewer:
+    return selectors.viewer_for(request.user)
+
+
+def _store_uploads(request, form) -> list:
+    """Keep every file that passed its checks, also when the rest of the form did not."""
+    good = form.cleaned_data.get("attachments") if hasattr(form, "cleaned_data") else None
+    if good is None:
+        good = getattr(form.fields["attachments"], "accepted", [])
+    removed = form.removed_ids()
+    kept = [p for p in form.kept_uploads() if p.pk not in removed]
+    for pending in form.kept_uploads():
+        if pending.pk in removed:
+            pending.file.delete(save=False)
+            pending.delete()
+    for upload in good or []:
+        kept.append(services.pending_upload_store(owner=request.user, upload=upload))
+    return kept
+
+
+def _keep_in_form(form, kept) -> None:
+    """Re-shown forms carry the kept files in their hidden field and list them for removal."""
+    data = form.data.copy()
+    data[form.add_prefix("kept")] = ",".join(str(p.pk) for p in kept)
+    form.data = data
+    form.kept_list = kept
+
+
+# --- lists ---
+
+
+@login_required
+@require_GET
+def consultation_list(request):
+    viewer = _viewer(request)
+    if not viewer.known:
+        return render(request, "consultations/no_access.html", status=403)
+    filters = forms.CaseFilterForm(request.GET or None)
+    cases = selectors.consultations_visible_to(request.user).select_related("municipality", "assignee__user")
+    if viewer.adviser is not None and not viewer.coordinator and request.GET.get("scope") != "all":
+        cases = cases.filter(assignee=viewer.adviser)
+    today = timezone.localdate()
+    status = ""
+    if filters.is_valid():
+        data = filters.cleaned_data
+        status = data["status"]
+        if data["category"]:
+            cases = cases.filter(category=data["category"])
+        if data["role"]:
+            cases = cases.filter(assignee__role=data["role"])
+        if data["overdue"]:
+            cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        if data["q"]:
+            cases = cases.filter(Q(number__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    if status == "":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status != "all":
+        cases = cases.filter(status=status)
+    cases = cases.order_by("due_date", "pk") if viewer.staff else cases.order_by("-submitted_at")
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    queue = None
+    if viewer.coordinator:
+        queue = Consultation.objects.filter(status=Status.SUBMITTED, assignee__isnull=True).order_by(
+            "submitted_at"
+        )
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {"viewer": viewer, "page_obj": page, "filters": filters, "queue": queue, "today": today},
+    )
+
+
+@login_required
+def notification_list(request):
+    notices = Notification.objects.filter(recipient=request.user).select_related("consultation")
+    if request.method == "POST":
+        notices.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("consultation_notifications")
+    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    return render(request, "consultations/notification_list.html", {"page_obj": page})
+
+
+# --- asking ---
+
+
+@login_required
+def consultation_new(request):
+    viewer = _viewer(request)
+    if viewer.municipality_id is None:
+        return render(request, "consultations/no_access.html", {"asking": True}, status=403)
+    clause = PrivacyClause.objects.latest()
+    form = forms.QuestionForm(request.POST or None, request.FILES or None, owner=request.user)
+    if request.method == "POST":
+        if is_ratelimited(
+            request,
+            group="consultation_submit",
+            key="user",
+            rate=settings.CONSULTATION_SUBMIT_RATE,
+            increment=True,
+        ):
+            messages.error(request, RATE_LIMITED)
+            return render(
+                request, "consultations/consultation_form.html", {"form": form, "clause": clause}, status=429
+            )
+        valid = form.is_valid()
+        kept = _store_uploads(request, form)
+        if valid:
+            data = form.cleaned_data
+            try:
+                consultation = services.consultation_submit(
+                    requester=request.user,
+                    category=data["category"],
+                    title=data["title"],
+                    question=data["question"],
+                    topics=data["topics"],
+                    provisions=data["provisions"],
+                    urgent=data["urgent"],
+                    urgency_reason=data["urgency_reason"],
+                    consent_publish=data["consent_publish"],
+                    privacy_clause=clause,
+                    files=kept,
+                )
+            except services.ActionRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your question has been registered as %(number)s.") % {"number": consultation.number},
+                )
+                return redirect(consultation)
+        _keep_in_form(form, kept)
+        return render(
+            request, "consultations/consultation_form.html", {"form": form, "clause": clause}, status=400
+        )
+    return render(request, "consultations/consultation_form.html", {"form": form, "clause": clause})
+
+
+@require_GET
+@login_required
+def similar(request):
+    """Published interpretations and explanations close to a draft title, for the question form."""
+    from search.selectors import search_run
+
+    query = (request.GET.get("q") or "").strip()[:200]
+    if len(query) < 4:
+        return JsonResponse({"results": []})
+    results = []
+    for kind in ("legal_interpretation", "explanation"):
+        for hit in search_run(query, filters={"type": kind}, per_page=5).results:
+            results.append({"title": hit.title, "url": hit.url, "type": hit.type_label, "score": hit.score})
+    results.sort(key=lambda r: -r["score"])
+    return JsonResponse({"results": results[:6]})
+
+
+# --- the case page and its actions ---
+
+
+def _action_forms(request, consultation, viewer, bound=None):
+    """The forms this person may use on this case now; ``bound`` replaces one of them after a failed post."""
+    is_assignee = viewer.adviser is not None and consultation.assignee_id == viewer.adviser.pk
+    staff = is_assignee or viewer.coordinator
+    requester_side = viewer.municipality_id == consultation.municipality_id
+    status = consultation.status
+    owner = request.user
+    available = {}
+    if staff and consultation.is_open:
+        available["message"] = forms.StaffMessageForm(owner=owner, prefix="message")
+        if status in (Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED):
+            available["request_info"] = forms.MessageForm(owner=owner, prefix="request_info")
+            available["answer"] = forms.AnswerForm(owner=owner, prefix="answer")
+            available["reject"] = forms.ReasonForm(prefix="reject")
+        if status == Status.SUBMITTED:
+            available["reject"] = forms.ReasonForm(prefix="reject")
+        available["extend"] = forms.ExtendForm(prefix="extend")
+        if is_assignee and not viewer.coordinator:
+            available["request_reassignment"] = forms.ReasonForm(prefix="request_reassignment")
+    if viewer.coordinator and consultation.is_open:
+        available["reassign"] = forms.ReassignForm(prefix="reassign")
+    if requester_side:
+        if consultation.is_open or status == Status.ANSWERED:
+            available["reply"] = forms.MessageForm(owner=owner, prefix="reply")
+        if status == Status.ANSWERED:
+            available["accept"] = None
+        if status in (Status.ANSWERED, Status.CLOSED) and consultation.answered_at:
+            window = settings.CONSULTATION_AUTO_CLOSE_DAYS
+            if timezone.now() <= consultation.answered_at + timedelta(days=window):
+                available["follow_up"] = forms.MessageForm(owner=owner, prefix="follow_up")
+            available["rate"] = forms.RateForm(
+                prefix="rate", initial={"rating": consultation.rating, "comment": consultation.rating_comment}
+            )
+        if consultation.is_open:
+            available["withdraw"] = None
+    if bound is not None:
+        name, form = bound
+        available[name] = form
+    return available
+
+
+@login_required
+def consultation_detail(request, year, seq, bound=None, status=200):
+    consultation = _case(request, year, seq)
+    viewer = _viewer(request)
+    actions = _action_forms(request, consultation, viewer, bound=bound)
+    context = {
+        "consultation": consultation,
+        "viewer": viewer,
+        "thread": selectors.thread_for(consultation, request.user),
+        "attachments": selectors.attachments_for(consultation, request.user).filter(message__isnull=True),
+        "history": consultation.history.select_related("actor"),
+        "actions": actions,
+        "templates": list(AnswerTemplate.objects.values("pk", "title", "body"))
+        if "answer" in actions
+        else [],
+        "today": timezone.localdate(),
+    }
+    if viewer.staff:
+        context["assignments"] = consultation.assignments.select_related("adviser__user", "by")
+    return render(request, "consultations/consultation_detail.html", context, status=status)
+
+
+ACTIONS = {
+    # name: (form class, takes files, service call)
+    "message": (forms.StaffMessageForm, True),
+    "reply": (forms.MessageForm, True),
+    "request_info": (forms.MessageForm, True),
+    "answer": (forms.AnswerForm, True),
+    "follow_up": (forms.MessageForm, False),
+    "extend": (forms.ExtendForm, False),
+    "reject": (forms.ReasonForm, False),
+    "request_reassignment": (forms.ReasonForm, False),
+    "reassign": (forms.ReassignForm, False),
+    "rate": (forms.RateForm, False),
+    "accept": (None, False),
+    "withdraw": (None, False),
+    "start": (None, False),
+    "resume": (None, False),
+}
+
+DONE = {
+    "message": _("Message sent."),
+    "reply": _("Message sent."),
+    "request_info": _("The requester has been asked for information; the deadline is paused."),
+    "answer": _("The answer has been sent."),
+    "follow_up": _("The case has been reopened with your question."),
+    "extend": _("The deadline has been extended."),
+    "reject": _("The case has been rejected."),
+    "request_reassignment": _("The coordinator has been asked to reassign the case."),
+    "reassign": _("The case has been reassigned."),
+    "rate": _("Thank you for the rating."),
+    "accept": _("The answer has been accepted and the case closed."),
+    "withdraw": _("The question has been withdrawn."),
+    "start": _("Work on the case has started."),
+    "resume": _("The deadline clock runs again."),
+}
+
+
+def _perform(name, consultation, user, data, files):
+    s = services
+    common = {"consultation": consultation, "actor": user}
+    match name:
+        case "message":
+            s.consultation_message(**common, body=data["body"], internal=data["internal"], files=files)
+        case "reply":
+            s.consultation_message(**common, body=data["body"], files=files)
+        case "request_info":
+            s.consultation_request_info(**common, body=data["body"], files=files)
+        case "answer":
+            s.consultation_answer(**common, body=data["body"], files=files)
+        case "follow_up":
+            s.consultation_follow_up(**common, body=data["body"])
+        case "extend":
+            s.consultation_extend(**common, days=data["days"], reason=data["reason"])
+        case "reject":
+            s.consultation_reject(**common, reason=data["reason"])
+        case "request_reassignment":
+            s.consultation_request_reassignment(**common, reason=data["reason"])
+        case "reassign":
+            s.consultation_reassign(**common, adviser=data["adviser"], reason=data["reason"])
+        case "rate":
+            s.consultation_rate(**common, rating=data["rating"], comment=data["comment"])
+        case "accept":
+            s.consultation_accept(**common)
+        case "withdraw":
+            s.consultation_withdraw(**common)
+        case "start":
+            s.consultation_start(**common)
+        case "resume":
+            s.consultation_resume(**common)
+
+
+@login_required
+@require_POST
+def consultation_action(request, year, seq, name):
+    if name not in ACTIONS:
+        raise Http404
+    consultation = _case(request, year, seq)
+    form_class, takes_files = ACTIONS[name]
+    data, files = {}, []
+    if form_class is not None:
+        kwargs = {"prefix": name}
+        if takes_files:
+            kwargs["owner"] = request.user
+            form = form_class(request.POST, request.FILES, **kwargs)
+        else:
+            form = form_class(request.POST, **kwargs)
+        valid = form.is_valid()
+        if takes_files:
+            files = _store_uploads(request, form)
+        if not valid:
+            if takes_files:
+                _keep_in_form(form, files)
+            return consultation_detail(request, year, seq, bound=(name, form), status=400)
+        data = form.cleaned_data
+    try:
+        _perform(name, consultation, request.user, data, files)
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+        if form_class is not None:
+            if takes_files:
+                _keep_in_form(form, files)
+            return consultation_detail(request, year, seq, bound=(name, form), status=409)
+    else:
+        messages.success(request, DONE[name])
+    return redirect(consultation)
+
+
+@login_required
+def attachment_download(request, year, seq, pk):
+    consultation = _case(request, year, seq, action=AccessAction.DOWNLOAD)
+    attachment = selectors.attachments_for(consultation, request.user).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
