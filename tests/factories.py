@@ -122,3 +122,20 @@ class PageMaker:
         fields.setdefault("organiser", "ROPS w Opolu")
         fields.setdefault("venue", "Opole, ul. Przykładowa 1")
         return self._add(km.EventPage, km.EventIndexPage, fields, topics)
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    """An active municipal official whose login is their e-mail address."""
+
+    class Meta:
+        model = "consultations.Official"
+
+    user = factory.SubFactory(
+        UserFactory,
+        username=factory.Sequence(lambda n: f"urzednik{n}@gmina.example.pl"),
+        email=factory.LazyAttribute(lambda u: u.username),
+        is_staff=False,
+    )
+    municipality = factory.SubFactory(MunicipalityFactory)
+    position = "inspektor"
+    status = "active"

@@ -258,3 +258,20 @@ CONSULTATION_REMINDER_WORKING_DAYS = env_int("CONSULTATION_REMINDER_WORKING_DAYS
 CONSULTATION_RETENTION_MONTHS = env_int("CONSULTATION_RETENTION_MONTHS", 24)
 # Failed e-mails are retried with growing pauses up to this many attempts, then left for the operator.
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
+
+# Account security: lockout after repeated failed sign-ins, sign-up spam traps, verification links, 2FA.
+ACCOUNT_LOCKOUT_FAILURES = env_int("ACCOUNT_LOCKOUT_FAILURES", 5)
+ACCOUNT_LOCKOUT_MINUTES = env_int("ACCOUNT_LOCKOUT_MINUTES", 15)
+ACCOUNT_PASSWORD_RESET_RATE = env_str("ACCOUNT_PASSWORD_RESET_RATE", "5/h")
+ACCOUNT_SIGNUP_MIN_SECONDS = env_int("ACCOUNT_SIGNUP_MIN_SECONDS", 3)
+ACCOUNT_SIGNUP_MAX_SECONDS = env_int("ACCOUNT_SIGNUP_MAX_SECONDS", 24 * 60 * 60)
+ACCOUNT_VERIFY_EMAIL_DAYS = env_int("ACCOUNT_VERIFY_EMAIL_DAYS", 3)
+ACCOUNT_REQUIRE_2FA_FOR_STAFF = env_bool("ACCOUNT_REQUIRE_2FA_FOR_STAFF", False)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# The admin signs in through the portal's login, which asks for the one-time code; the middleware
+# also stops sessions started elsewhere (e.g. /admin/login/) until the code is given.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "portal.accounts.middleware.OTPRequiredMiddleware",
+)

@@ -1,0 +1,184 @@
+"""Account forms: sign-up with spam traps, login, one-time codes, approval decisions, password reset."""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import Municipality
+
+from . import selectors, tasks, tokens
+
+SPAM_REFUSED = _("We could not accept this form. Please check your answers and send it again.")
+TOO_FAST = _("The form was sent too quickly. Please check your answers and send it again.")
+FORM_EXPIRED = _("The form has expired. Please check your answers and send it again.")
+EMAIL_TAKEN = _("An account with this e-mail address already exists. Sign in or reset your password.")
+PASSWORDS_DIFFER = _("The two passwords do not match.")
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_voivodeship_display()})" if obj.voivodeship else obj.name
+
+
+class SignupForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        label=_("Work e-mail address"),
+        max_length=150,
+        help_text=_(
+            "Your login. Use your office address: addresses in a verified municipal domain need no approval."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    position = forms.CharField(
+        label=_("Position"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    municipality = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name", "voivodeship"),
+        empty_label=_("— choose your municipality —"),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters; not only digits and not a common password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the information on the processing of personal data and I agree to the processing of "
+            "my data to run my account."
+        ),
+    )
+    # Spam traps: a field people never see (bots fill every input) and the signed time the form was shown.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    HONEYPOT = "website"
+
+    def __init__(self, *args, now: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now if now is not None else time.time()
+        if not self.is_bound:
+            self.initial["started"] = tokens.signup_started_token(self.now)
+        self.spam = False
+
+    def visible_fields(self):
+        return [f for f in super().visible_fields() if f.name != self.HONEYPOT]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if selectors.email_taken(email):
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get(self.HONEYPOT):
+            self.spam = True
+            raise forms.ValidationError(SPAM_REFUSED)
+        started = tokens.signup_started_read(self.data.get("started", ""))
+        elapsed = self.now - started if started is not None else None
+        if elapsed is None or elapsed < 0:
+            self.spam = True
+            self._renew_started()
+            raise forms.ValidationError(SPAM_REFUSED)
+        if elapsed < settings.ACCOUNT_SIGNUP_MIN_SECONDS:
+            self.spam = True
+            raise forms.ValidationError(TOO_FAST)
+        if elapsed > settings.ACCOUNT_SIGNUP_MAX_SECONDS:
+            self._renew_started()
+            raise forms.ValidationError(FORM_EXPIRED)
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", PASSWORDS_DIFFER)
+        elif password1:
+            candidate = get_user_model()(
+                username=data.get("email", ""),
+                email=data.get("email", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def _renew_started(self):
+        # The re-shown form gets a fresh start time, so the next honest attempt passes.
+        self.data = self.data.copy()
+        self.data["started"] = tokens.signup_started_token(self.now)
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(
+        label=_("E-mail address or login"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=8,
+        help_text=_("Six digits shown by the app, e.g. 123456."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "size": 8}
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit():
+            raise forms.ValidationError(_("Enter the digits shown by the app."))
+        return code
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=1000,
+        help_text=_("The official receives it by e-mail."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the e-mail going out through the task queue after commit."""
+
+    def save(self, *args, **kwargs):
+        for user in self.get_users(self.cleaned_data["email"]):
+            user_id = user.pk
+            transaction.on_commit(lambda user_id=user_id: tasks.password_reset_email_task.enqueue(user_id))
