@@ -28,12 +28,12 @@ class FilesField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        from consultations import uploads
-
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         errors, checked = [], []
         max_bytes = settings.CONSULTATION_UPLOAD_MAX_MB * 1024 * 1024
         for upload in files:
+            from consultations import uploads
+
             try:
                 upload.checked = uploads.validate_upload(upload, max_bytes=max_bytes)
                 checked.append(upload)

@@ -119,7 +119,7 @@ def _transition(consultation: Consultation, *, to_status: str, actor, comment: s
         consultation.due_date = add_working_days(consultation.due_date, max(paused, 0))
         consultation.paused_at = None
         fields += ["paused_at", "due_date"]
-    if to_status == Status.CLOSED:
+    if to_status in (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN):
         consultation.closed_at = now
         fields.append("closed_at")
     consultation.status = to_status
@@ -557,7 +557,7 @@ def consultation_follow_up(*, consultation, actor, body: str, now=None) -> None:
         notifications.notify("reopened", consultation, actor=actor, extra={"body": body.strip()})
 
 
-def consultation_rate(*, consultation, actor, rating: int, comment: str = "") -> None:
+def consultation_rate(*, consultation, actor, rating: int, comment: str = "", now=None) -> None:
     with transaction.atomic():
         consultation = _locked(consultation)
         _require(_is_requester_side(actor, consultation))
@@ -586,8 +586,6 @@ def consultation_reject(*, consultation, actor, reason: str, now=None) -> None:
         consultation = _locked(consultation)
         _require(_is_assignee(actor, consultation) or _is_coordinator(actor))
         _transition(consultation, to_status=Status.REJECTED, actor=actor, comment=reason.strip(), now=now)
-        consultation.closed_at = now
-        consultation.save(update_fields=["closed_at"])
         notifications.notify("rejected", consultation, actor=actor, extra={"reason": reason.strip()})
 
 
@@ -643,3 +641,82 @@ def consultations_remind(*, now=None) -> tuple[int, int]:
             )
             escalated += 1
     return reminded, escalated
+
+
+# --- personal data (RODO) ---
+
+
+def _redacted(text: str, *, names, municipalities) -> str:
+    from consultations import redaction
+
+    return redaction.redact(
+        text, redaction.find_personal_data(text, names=names, municipalities=municipalities)
+    )
+
+
+def consultation_anonymise(*, consultation: Consultation, now=None) -> None:
+    """Remove the personal data of a finished case; number, dates, category and rating stay for statistics."""
+    now = _now(now)
+    with transaction.atomic():
+        consultation = _locked(consultation)
+        if consultation.anonymised_at is not None:
+            return
+        people = {consultation.requester} | {m.author for m in consultation.messages.select_related("author")}
+        names = [p.get_full_name() for p in people if p is not None and p.get_full_name()]
+        municipalities = [consultation.municipality.name]
+        for message in consultation.messages.all():
+            message.body = _redacted(message.body, names=names, municipalities=municipalities)
+            message.author = None if message.author == consultation.requester else message.author
+            message.save(update_fields=["body", "author"])
+        for attachment in consultation.attachments.all():
+            attachment.file.delete(save=False)
+            attachment.delete()
+        consultation.notifications.all().update(body="", subject=consultation.number)
+        consultation.title = _redacted(consultation.title, names=names, municipalities=municipalities)
+        consultation.question = _redacted(consultation.question, names=names, municipalities=municipalities)
+        consultation.answer = _redacted(consultation.answer, names=names, municipalities=municipalities)
+        consultation.rating_comment = _redacted(
+            consultation.rating_comment, names=names, municipalities=municipalities
+        )
+        consultation.urgency_reason = ""
+        consultation.requester = None
+        consultation.anonymised_at = now
+        consultation.save(
+            update_fields=[
+                "title",
+                "question",
+                "answer",
+                "rating_comment",
+                "urgency_reason",
+                "requester",
+                "anonymised_at",
+            ]
+        )
+        logger.info("Consultation %s anonymised", consultation.number)
+
+
+def consultations_anonymise_expired(*, now=None) -> int:
+    """Anonymise cases finished longer ago than CONSULTATION_RETENTION_MONTHS."""
+    now = _now(now)
+    cutoff = now - timedelta(days=round(settings.CONSULTATION_RETENTION_MONTHS * 30.44))
+    expired = Consultation.objects.filter(
+        status__in=(Status.CLOSED, Status.REJECTED, Status.WITHDRAWN),
+        closed_at__lt=cutoff,
+        anonymised_at__isnull=True,
+    )
+    count = 0
+    for consultation in expired:
+        consultation_anonymise(consultation=consultation, now=now)
+        count += 1
+    return count
+
+
+def pending_uploads_clear(*, now=None) -> int:
+    """Forget files kept for forms that were never sent (after a day)."""
+    now = _now(now)
+    count = 0
+    for pending in PendingUpload.objects.filter(created_at__lt=now - timedelta(days=1)):
+        pending.file.delete(save=False)
+        pending.delete()
+        count += 1
+    return count

@@ -203,6 +203,9 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
         PRIVACY_NOTICE,
     )
     settings_obj.save()
+    from consultations.demo import desk_demo_load
+
+    desk = desk_demo_load()
     # Owners receive the review reminders, so every demo page belongs to the demo editor.
     for model in (TrainingMaterialPage, GoodPracticePage, NewsPage, EventPage):
         model.objects.filter(owner__isnull=True).update(owner=editor)
@@ -211,6 +214,7 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
         "updated": result.updated,
         "glossary": terms,
         "admin": admin.username,
+        "cases": desk["cases"],
     }
 
 
