@@ -18,18 +18,25 @@ EXEMPT_PREFIXES = (
     "/media/",
 )
 
+OTHER_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
+
 
 class OTPRequiredMiddleware:
     """A user with a confirmed device is verified before any page; staff may be required to set one up.
 
-    Sessions started on /admin/login/ or /django-admin/login/ skip the portal's code step, so the check
-    lives here rather than in the login view.
+    The admin login pages are sent to the portal's login; sessions started any other way (e.g. by an
+    administrator's shell or a future login path) are still held here until the code is given.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path in OTHER_LOGIN_PATHS:
+            # One door in: the admin login forms know neither the rate limits, the lockout nor the code step.
+            target = request.GET.get("next", "")
+            query = f"?{urlencode({'next': target})}" if target.startswith("/") else ""
+            return redirect(reverse("account_login") + query)
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -146,9 +146,17 @@ def test_anonymous_admin_visitors_are_sent_to_the_portal_login(client):
     assert response["Location"] == "/konto/logowanie/?next=/admin/"
 
 
-def test_admin_session_started_on_the_admin_login_still_needs_the_code(client, editor, device):
+def test_admin_login_pages_lead_to_the_portal_login(client, editor, device):
+    for path in ("/admin/login/?next=/admin/pages/", "/django-admin/login/?next=/django-admin/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/konto/logowanie/?next=%2F")
     client.post("/admin/login/", {"username": "redaktor2fa", "password": "haslo-testowe"})
-    assert signed_in(client)  # Wagtail's own login form knows nothing of codes
+    assert not signed_in(client)  # the admin's own form, which knows no lockout or code, is never reached
+
+
+def test_a_session_without_the_code_is_held_at_the_code_step(client, editor, device):
+    client.force_login(editor)  # e.g. a session from before the device was confirmed
     for path in ("/admin/", "/admin/pages/", "/django-admin/", "/konto/moje-dane/"):
         response = client.get(path)
         assert response.status_code == 302, path
