@@ -51,7 +51,7 @@ class AttachmentsMixin(forms.Form):
 
     attachments = FilesField(
         label=_("Attachments"),
-        help_text=_("PDF, DOCX, ODT, XLSX, PNG or JPEG, up to %(mb)s MB each.")
+        help_text=_("PDF, DOCX, ODT, XLSX, ODS, PNG or JPEG, up to %(mb)s MB each.")
         % {"mb": settings.CONSULTATION_UPLOAD_MAX_MB},
     )
     kept = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -196,3 +196,21 @@ class CaseFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("open")), ("all", _("all"))] + list(Status.choices)
+
+
+class KnowledgeDraftForm(forms.Form):
+    title = forms.CharField(label=_("Title of the public page"), max_length=255)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One or two sentences.")
+    )
+    question = forms.CharField(label=_("Question (anonymised)"), widget=forms.Textarea(attrs={"rows": 8}))
+    answer = forms.CharField(label=_("Answer (anonymised)"), widget=forms.Textarea(attrs={"rows": 14}))
+    provisions = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        max_length=300,
+        help_text=_("E.g. art. 30 ust. 2; each article becomes a legal reference of the interpretation."),
+    )
+    reviewed = forms.BooleanField(
+        label=_("I have checked that no personal data or municipality name remains")
+    )

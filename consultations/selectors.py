@@ -105,3 +105,78 @@ def adviser_open_counts() -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["assignee"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_status: list[tuple[str, int]]
+    overdue: list[Consultation]
+    load: list[tuple[Adviser, int]]
+    by_category: list[tuple[str, int]]
+    median_days_to_answer: float | None
+    answered_on_time_share: float | None
+    answered_count: int
+    monthly: list[tuple[str, int, int]]  # month, submitted, answered
+
+
+def _months_back(today, count: int) -> list[tuple[int, int]]:
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(months))
+
+
+def dashboard_figures(*, today) -> Dashboard:
+    """The coordinator's overview of the desk, computed from the cases themselves."""
+    from statistics import median
+
+    from consultations.choices import CLOCK_STATUSES, Category, Status
+    from consultations.workdays import local_date
+
+    counts = dict(Consultation.objects.values_list("status").annotate(n=Count("pk")))
+    by_status = [(str(label), counts.get(value, 0)) for value, label in Status.choices]
+    overdue = list(
+        Consultation.objects.filter(status__in=CLOCK_STATUSES, due_date__lt=today)
+        .select_related("municipality", "assignee__user")
+        .order_by("due_date")
+    )
+    open_counts = adviser_open_counts()
+    load = sorted(
+        ((a, open_counts.get(a.pk, 0)) for a in Adviser.objects.select_related("user")),
+        key=lambda pair: (-pair[1], pair[0].name),
+    )
+    categories = dict(Consultation.objects.values_list("category").annotate(n=Count("pk")))
+    by_category = [(str(label), categories.get(value, 0)) for value, label in Category.choices]
+    answered = list(
+        Consultation.objects.filter(answered_at__isnull=False).values_list(
+            "submitted_at", "answered_at", "due_date"
+        )
+    )
+    days = [(a - s).total_seconds() / 86400 for s, a, _ in answered]
+    on_time = [local_date(a) <= due for _, a, due in answered]
+    months = _months_back(today, 12)
+    submitted_by_month: dict = {}
+    answered_by_month: dict = {}
+    since = Consultation.objects.filter(submitted_at__year__gte=months[0][0])
+    for moment in since.values_list("submitted_at", flat=True):
+        key = (local_date(moment).year, local_date(moment).month)
+        submitted_by_month[key] = submitted_by_month.get(key, 0) + 1
+    for _, moment, _ in answered:
+        key = (local_date(moment).year, local_date(moment).month)
+        answered_by_month[key] = answered_by_month.get(key, 0) + 1
+    monthly = [
+        (f"{y}-{m:02d}", submitted_by_month.get((y, m), 0), answered_by_month.get((y, m), 0))
+        for y, m in months
+    ]
+    return Dashboard(
+        by_status=by_status,
+        overdue=overdue,
+        load=load,
+        by_category=by_category,
+        median_days_to_answer=round(median(days), 1) if days else None,
+        answered_on_time_share=round(sum(on_time) / len(on_time), 3) if on_time else None,
+        answered_count=len(answered),
+        monthly=monthly,
+    )

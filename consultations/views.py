@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -55,6 +56,12 @@ def _keep_in_form(form, kept) -> None:
     form.kept_list = kept
 
 
+def _querystring_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 # --- lists ---
 
 
@@ -95,7 +102,14 @@ def consultation_list(request):
     return render(
         request,
         "consultations/consultation_list.html",
-        {"viewer": viewer, "page_obj": page, "filters": filters, "queue": queue, "today": today},
+        {
+            "viewer": viewer,
+            "page_obj": page,
+            "filters": filters,
+            "queue": queue,
+            "today": today,
+            "querystring": _querystring_without_page(request),
+        },
     )
 
 
@@ -243,6 +257,14 @@ def consultation_detail(request, year, seq, bound=None, status=200):
         "today": timezone.localdate(),
     }
     if viewer.staff:
+        from consultations import knowledge_loop
+
+        context["can_draft_knowledge"] = (
+            knowledge_loop.can_draft(request.user, consultation)
+            and consultation.status in (Status.ANSWERED, Status.CLOSED)
+            and consultation.consent_publish
+            and consultation.knowledge_page_id is None
+        )
         context["assignments"] = consultation.assignments.select_related("adviser__user", "by")
     return render(request, "consultations/consultation_detail.html", context, status=status)
 
@@ -368,4 +390,118 @@ def attachment_download(request, year, seq, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def consultation_knowledge(request, year, seq):
+    """The redaction step: review anonymised texts next to the marked originals, then create the draft."""
+    from consultations import knowledge_loop
+
+    consultation = _case(request, year, seq)
+    try:
+        proposal = knowledge_loop.proposal_for(consultation=consultation, user=request.user)
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(consultation)
+    initial = {
+        "title": proposal.title,
+        "summary": proposal.question[:240],
+        "question": proposal.question,
+        "answer": proposal.answer,
+        "provisions": proposal.provisions,
+    }
+    form = forms.KnowledgeDraftForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page = knowledge_loop.consultation_draft_knowledge(
+                consultation=consultation,
+                actor=request.user,
+                **{k: v for k, v in form.cleaned_data.items() if k != "reviewed"},
+            )
+        except services.ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The draft has been created and sent for review."))
+            return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "consultations/knowledge_draft.html",
+        {"consultation": consultation, "form": form, "proposal": proposal},
+        status=status,
+    )
+
+
+def _bars(rows, *, width=360, bar_height=18, gap=6, label_width=230):
+    """Geometry of a horizontal bar chart drawn as SVG in the template; no script, no external library."""
+    top = max((value for _, value in rows), default=0) or 1
+    bars = []
+    for index, (label, value) in enumerate(rows):
+        y = index * (bar_height + gap)
+        bars.append(
+            {
+                "label": label,
+                "value": value,
+                "y": y,
+                "text_y": y + bar_height - 4,
+                "w": round(width * value / top),
+            }
+        )
+    return {
+        "bars": bars,
+        "height": len(rows) * (bar_height + gap),
+        "width": label_width + width + 50,
+        "label_width": label_width,
+        "bar_height": bar_height,
+        "value_x_offset": label_width + 6,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    if not _viewer(request).coordinator:
+        raise Http404
+    today = timezone.localdate()
+    figures = selectors.dashboard_figures(today=today)
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(figures)
+    context = {
+        "figures": figures,
+        "today": today,
+        "status_chart": _bars([(label, n) for label, n in figures.by_status]),
+        "category_chart": _bars(figures.by_category),
+        "load_chart": _bars([(a.name, n) for a, n in figures.load]),
+        "monthly_chart": _bars(
+            [(month, submitted) for month, submitted, _ in figures.monthly], label_width=90
+        ),
+    }
+    return render(request, "consultations/dashboard.html", context)
+
+
+def _dashboard_csv(figures):
+    import csv
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="konsultacje-panel.csv"'
+    response.write("\ufeff")  # spreadsheets then read the Polish letters right
+    writer = csv.writer(response)
+    writer.writerow(["section", "key", "value", "value2"])
+    for label, n in figures.by_status:
+        writer.writerow(["status", label, n, ""])
+    for label, n in figures.by_category:
+        writer.writerow(["category", label, n, ""])
+    for adviser, n in figures.load:
+        writer.writerow(["open cases per person", adviser.name, n, adviser.case_limit or ""])
+    for month, submitted, answered in figures.monthly:
+        writer.writerow(["month (submitted, answered)", month, submitted, answered])
+    writer.writerow(["median days to answer", "", figures.median_days_to_answer or "", ""])
+    writer.writerow(["share answered on time", "", figures.answered_on_time_share or "", ""])
+    for case in figures.overdue:
+        writer.writerow(
+            ["overdue", case.number, case.due_date.isoformat(), case.assignee.name if case.assignee else ""]
+        )
     return response

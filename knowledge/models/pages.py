@@ -240,6 +240,15 @@ class LegalInterpretationPage(KnowledgePage):
         related_name="supersedes",
         verbose_name=_("superseded by"),
     )
+    # Private: the consultation a page was drafted from; shown to editors only, never published.
+    source_case = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted from consultation"),
+    )
 
     type_label = _("Legal interpretation")
     parent_page_types = ["knowledge.InterpretationIndexPage"]
@@ -255,6 +264,7 @@ class LegalInterpretationPage(KnowledgePage):
                 FieldRowPanel([FieldPanel("issued"), FieldPanel("law_as_at")]),
                 FieldRowPanel([FieldPanel("author"), FieldPanel("author_role")]),
                 FieldRowPanel([FieldPanel("status"), FieldPanel("superseded_by")]),
+                FieldPanel("source_case", read_only=True),
             ],
             heading=_("Status and authorship"),
         ),
@@ -373,6 +383,15 @@ class ExplanationPage(KnowledgePage):
 
     body = StreamField(BodyBlock(), verbose_name=_("content"), blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
+    # Private: the consultation a page was drafted from; shown to editors only, never published.
+    source_case = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted from consultation"),
+    )
 
     type_label = _("Explanation")
     parent_page_types = ["knowledge.ExplanationIndexPage"]
@@ -382,6 +401,7 @@ class ExplanationPage(KnowledgePage):
         *KnowledgePage.meta_panels,
         FieldPanel("author"),
         FieldPanel("body"),
+        FieldPanel("source_case", read_only=True),
     ]
     search_fields = KnowledgePage.search_fields + [index.SearchField("body"), index.SearchField("author")]
     api_fields = KnowledgePage.api_fields + [APIField("body"), APIField("author")]

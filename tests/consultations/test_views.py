@@ -66,7 +66,7 @@ class TestAsking:
         )
         assert response.status_code == 400
         page = response.content.decode()
-        assert "klub seniora. Czy to zgodne" in page  # the question is still there
+        assert "klubu seniora. Czy to zgodne" in page  # the question is still there
         assert 'href="#id_title"' in page and 'href="#id_urgency_reason"' in page  # errors link to fields
         kept = PendingUpload.objects.get(owner=desk.official)
         assert "uchwala.pdf" in page
