@@ -18,6 +18,7 @@ EXEMPT_PREFIXES = (
     "/media/",
 )
 
+NO_DEVICE_SESSION_KEY = "accounts_no_otp_device"
 OTHER_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
 
 
@@ -37,18 +38,26 @@ class OTPRequiredMiddleware:
             target = request.GET.get("next", "")
             query = f"?{urlencode({'next': target})}" if target.startswith("/") else ""
             return redirect(reverse("account_login") + query)
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()
-        ):
-            if user_has_device(user):
-                return self._redirect("account_otp", request)
-            if settings.ACCOUNT_REQUIRE_2FA_FOR_STAFF and is_staff_member(user):
-                return self._redirect("account_two_factor", request)
+        step = self._step_owed(request)
+        if step is not None:
+            return self._redirect(step, request)
         return self.get_response(request)
+
+    @staticmethod
+    def _step_owed(request) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
+            return None
+        if user.is_verified() or request.session.get(NO_DEVICE_SESSION_KEY) == user.pk:
+            return None
+        if user_has_device(user):
+            return "account_otp"
+        if settings.ACCOUNT_REQUIRE_2FA_FOR_STAFF and is_staff_member(user):
+            return "account_two_factor"
+        # Users without a device pass on every request: remember it for the session rather than query the
+        # devices each time. A device set up later protects every new sign-in.
+        request.session[NO_DEVICE_SESSION_KEY] = user.pk
+        return None
 
     @staticmethod
     def _redirect(name, request):
