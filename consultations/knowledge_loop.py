@@ -119,7 +119,9 @@ def consultation_draft_knowledge(
 
     with transaction.atomic():
         consultation = (
-            Consultation.objects.select_for_update().select_related("municipality").get(pk=consultation.pk)
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .get(pk=consultation.pk)
         )
         _check(actor, consultation)
         today = local_date(timezone.now())

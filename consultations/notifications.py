@@ -121,7 +121,7 @@ def notification_send(notification_id: int, *, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()

@@ -72,7 +72,7 @@ def _now(now):
 def _locked(consultation: Consultation) -> Consultation:
     """Re-read the case under a row lock (PostgreSQL) so two people cannot make conflicting moves."""
     return (
-        Consultation.objects.select_for_update()
+        Consultation.objects.select_for_update(of=("self",))
         .select_related("assignee__user", "requester", "municipality")
         .get(pk=consultation.pk)
     )
@@ -601,7 +601,7 @@ def consultations_auto_close(*, now=None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            consultation = Consultation.objects.select_for_update().get(pk=pk)
+            consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=pk)
             if consultation.status != Status.ANSWERED:
                 continue
             _transition(
