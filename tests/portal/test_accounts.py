@@ -163,6 +163,19 @@ def test_signup_honeypot_and_fill_time_stop_bots(client, gogolin):
     assert mail.outbox == []
 
 
+def test_an_expired_signup_form_is_reshown_ready_to_send_again(client, gogolin, settings):
+    settings.ACCOUNT_SIGNUP_MIN_SECONDS = 0
+    stale = tokens.signup_started_token(time.time() - 2 * 24 * 60 * 60)
+    response = client.post("/konto/rejestracja/", signup_data(gogolin, started=stale))
+    html = response.content.decode()
+    assert "The form has expired" in html and 'value="Kowalski"' in html
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    assert fresh != stale
+    again = client.post("/konto/rejestracja/", signup_data(gogolin, started=fresh))
+    assert again.status_code == 302
+    assert User.objects.filter(username="jan.kowalski@gogolin.pl").exists()
+
+
 def test_signup_is_rate_limited_per_client_ip(client, gogolin, settings):
     settings.ACCOUNT_SIGNUP_RATE = "2/h"
     for n in range(2):
