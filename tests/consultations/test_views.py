@@ -275,3 +275,40 @@ class TestActions:
         client = Client(enforce_csrf_checks=True)
         client.force_login(desk.official)
         assert client.post(case_url(case, "withdraw")).status_code == 403
+
+
+class TestNotificationsAndSearch:
+    def test_notices_are_listed_with_an_unread_count_and_can_be_marked_read(self, client, desk):
+        case = desk.ask()
+        client.force_login(desk.official)
+        page = client.get(reverse("consultation_list")).content.decode()
+        assert '<span class="badge">1<span class="visually-hidden">' in page
+        page = client.get(reverse("consultation_notifications")).content.decode()
+        assert case.number in page and case.get_absolute_url() in page
+        client.post(reverse("consultation_notifications"))
+        page = client.get(reverse("consultation_list")).content.decode()
+        assert 'class="badge"' not in page
+
+    def test_cases_never_appear_in_search(self, client, desk, site):
+        from search.selectors import search_run
+        from search.services import search_reindex
+
+        desk.ask(title="Zapytanie o przepiórczy fundusz", question="Przepiórczy fundusz gminy – czy wolno?")
+        search_reindex()
+        assert search_run("przepiórczy").total == 0
+        assert (
+            "przepiórczy"
+            not in client.get(reverse("search_api"), {"q": "przepiórczy"}).content.decode().lower()
+        )
+
+    def test_similar_answers_are_suggested_from_published_interpretations(self, client, desk, make):
+        make.interpretation(
+            title="Klub seniora prowadzony przez CUS", summary="Czy CUS może prowadzić klub seniora"
+        )
+        from search.services import search_reindex
+
+        search_reindex()
+        client.force_login(desk.official)
+        data = client.get(reverse("consultation_similar"), {"q": "klub seniora"}).json()
+        assert [r["title"] for r in data["results"]] == ["Klub seniora prowadzony przez CUS"]
+        assert client.get(reverse("consultation_similar"), {"q": "ab"}).json() == {"results": []}
