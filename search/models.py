@@ -5,9 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
-    """The indexed form of one published page; the engines match its *_norm fields."""
+    """The indexed form of one published page; the engines match its *_norm fields.
 
-    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    Engines identify entries by their own id. An entry without a page is a document indexed in bulk
+    (services.entries_bulk_index), e.g. the generated collection of bench/search_latency.
+    """
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     type = models.CharField(max_length=40, db_index=True)
     title = models.CharField(max_length=255)
     title_folded = models.CharField(
@@ -37,6 +43,45 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DocumentFrequency(models.Model):
+    """How many entries contain each index token, kept by database triggers on PostgreSQL (IDF for ranking).
+
+    The empty token counts the entries themselves. SQLite's FTS5 and Elasticsearch keep their own statistics.
+    """
+
+    token = models.TextField(primary_key=True)
+    docs = models.BigIntegerField()
+
+    class Meta:
+        db_table = "search_documentfrequency"  # named in the triggers' SQL
+
+    def __str__(self):
+        return f"{self.token}: {self.docs}"
+
+
+class PendingIndexWrite(models.Model):
+    """An index change Elasticsearch missed (it was unreachable); replayed when it answers again.
+
+    One row per entry: the latest change wins, so a page published and then deleted during an outage is
+    removed, not resurrected.
+    """
+
+    class Action(models.TextChoices):
+        INDEX = "index", _("index")
+        REMOVE = "remove", _("remove")
+
+    entry_id = models.BigIntegerField(primary_key=True)  # not a foreign key: removals outlive their entry
+    action = models.CharField(max_length=10, choices=Action.choices)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pending index change")
+        verbose_name_plural = _("pending index changes")
+
+    def __str__(self):
+        return f"{self.action} {self.entry_id}"
 
 
 class LexiconForm(models.Model):

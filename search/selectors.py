@@ -140,10 +140,10 @@ def search_run(
         logger.warning("Search engine %s failed; answering from the database", backend.name, exc_info=True)
         backend = database_backend()
         result = backend.search(engine_query)
-    entries = SearchEntry.objects.in_bulk([pid for pid, _ in result.hits], field_name="page_id")
+    entries = SearchEntry.objects.in_bulk([pk for pk, _ in result.hits])
     hits = []
-    for page_id, score in result.hits:
-        entry = entries.get(page_id)
+    for pk, score in result.hits:
+        entry = entries.get(pk)
         if entry is None:
             continue
         text = entry.body if _has_match(entry.body_norm, highlight) else entry.summary

@@ -1,7 +1,7 @@
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -22,10 +22,24 @@ def _page_moved(sender, instance, **kwargs):
         transaction.on_commit(partial(_enqueue, page_id))
 
 
-def _glossary_changed(sender, **kwargs):
-    from search.tasks import synonyms_changed_task
+def _glossary_texts(term) -> list[str]:
+    return [text for text in (term.term, term.expansion, *term.synonym_list) if text]
 
-    transaction.on_commit(synonyms_changed_task.enqueue)
+
+def _glossary_before_save(sender, instance, **kwargs):
+    # An edit may drop a full form; the pages containing the old one must lose the term token too.
+    previous = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._search_previous_texts = _glossary_texts(previous) if previous else []
+
+
+def _glossary_changed(sender, instance, **kwargs):
+    """Reload the synonyms and re-index the pages that contain the term or one of its forms."""
+    from search.tasks import glossary_changed_task
+
+    texts = list(
+        dict.fromkeys([*getattr(instance, "_search_previous_texts", []), *_glossary_texts(instance)])
+    )
+    transaction.on_commit(partial(glossary_changed_task.enqueue, texts))
 
 
 def connect():
@@ -35,5 +49,6 @@ def connect():
     page_unpublished.connect(_page_event, dispatch_uid="search_page_unpublished")
     post_delete.connect(_page_event, sender=Page, dispatch_uid="search_page_deleted")
     post_page_move.connect(_page_moved, dispatch_uid="search_page_moved")
+    pre_save.connect(_glossary_before_save, sender=GlossaryTerm, dispatch_uid="search_glossary_saving")
     post_save.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid="search_glossary_saved")
     post_delete.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid="search_glossary_deleted")

@@ -13,3 +13,10 @@ def page_changed_task(page_id: int) -> None:
 @task()
 def synonyms_changed_task() -> None:
     services.synonyms_reload()
+
+
+@task()
+def glossary_changed_task(texts: list[str]) -> None:
+    """A glossary term was saved or deleted: texts are its term, full form and synonyms (before and after)."""
+    services.synonyms_reload()
+    services.glossary_reindex(texts)

@@ -31,7 +31,7 @@ class EngineQuery:
 
 @dataclass
 class EngineResult:
-    hits: list[tuple[int, float]]  # (page id, score), best first
+    hits: list[tuple[int, float]]  # (SearchEntry id, score), best first
     total: int
     facets: dict = field(default_factory=dict)  # name -> [(value, count)], most frequent first
 
@@ -39,11 +39,19 @@ class EngineResult:
 class SearchBackend:
     name = "base"
 
-    def index(self, entries) -> None:
-        """Add or replace these SearchEntry rows in the engine."""
+    def index(self, entries, *, refresh: bool = True) -> None:
+        """Add or replace these SearchEntry rows in the engine.
+
+        refresh=False lets bulk loads skip waiting until each batch is searchable; call flush() at the end.
+        """
         raise NotImplementedError
 
-    def remove(self, page_ids) -> None:
+    def flush(self) -> None:
+        """Make everything indexed so far searchable."""
+        return None
+
+    def remove(self, entry_ids) -> None:
+        """Drop these SearchEntry ids from the engine (called before the rows are deleted)."""
         raise NotImplementedError
 
     def rebuild(self) -> None:
@@ -106,7 +114,7 @@ class SqlBackend(SearchBackend):
         order = "final DESC, e.date DESC" if query.sort != "date" else "e.date DESC, final DESC"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.page_id, {final} AS final FROM {source} WHERE 1=1 {where}"
+                f"SELECT e.id, {final} AS final FROM {source} WHERE 1=1 {where}"
                 f" ORDER BY {order} LIMIT %s OFFSET %s",
                 match_params + where_params + [query.limit, query.offset],
             )

@@ -27,7 +27,7 @@ from .base import (
     SearchBackend,
 )
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: documents are keyed by SearchEntry id (entries may have no page)
 # Tokens arrive normalised by the shared Polish analyser, so the engine only splits on whitespace.
 NORM = {"analyzer": "whitespace"}
 
@@ -56,7 +56,7 @@ class PageDocument(Document):
     @classmethod
     def from_entry(cls, entry) -> "PageDocument":
         return cls(
-            meta={"id": entry.page_id},
+            meta={"id": entry.pk},
             title_norm=entry.title_norm,
             basis_norm=entry.basis_norm,
             summary_norm=entry.summary_norm,
@@ -149,23 +149,24 @@ class ElasticBackend(SearchBackend):
         self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
         return name
 
-    def index(self, entries) -> None:
+    def index(self, entries, *, refresh: bool = True) -> None:
         self.ensure_index()
         actions = [
             {**PageDocument.from_entry(e).to_dict(include_meta=True), "_index": self.alias} for e in entries
         ]
         if actions:
-            helpers.bulk(self.client, actions, refresh="wait_for")
+            helpers.bulk(self.client, actions, refresh="wait_for" if refresh else False)
+
+    def flush(self) -> None:
+        self.client.indices.refresh(index=self.alias)
 
     def remove(self, entry_ids) -> None:
-        from search.models import SearchEntry
-
-        page_ids = list(SearchEntry.objects.filter(pk__in=entry_ids).values_list("page_id", flat=True))
-        if not page_ids or not self.client.indices.exists_alias(name=self.alias):
+        entry_ids = list(entry_ids)
+        if not entry_ids or not self.client.indices.exists_alias(name=self.alias):
             return
         helpers.bulk(
             self.client,
-            [{"_op_type": "delete", "_index": self.alias, "_id": pid} for pid in page_ids],
+            [{"_op_type": "delete", "_index": self.alias, "_id": pk} for pk in entry_ids],
             raise_on_error=False,
             refresh="wait_for",
         )

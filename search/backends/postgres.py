@@ -17,7 +17,6 @@ RANK_WEIGHTS = (
 
 
 SAFE_TOKEN = re.compile(r"^[a-z0-9]+$")
-IDF_CACHE_SECONDS = 600
 
 
 class PostgresBackend(SqlBackend):
@@ -26,7 +25,7 @@ class PostgresBackend(SqlBackend):
     name = "postgres"
     greatest = "GREATEST"
 
-    def index(self, entries) -> None:
+    def index(self, entries, *, refresh: bool = True) -> None:
         return None
 
     def remove(self, entry_ids) -> None:
@@ -49,24 +48,18 @@ class PostgresBackend(SqlBackend):
         return source, score, [expression]
 
     def _idf(self, tokens: list[str]) -> dict[str, float]:
-        from django.core.cache import cache
-
-        key = "search:pg:idf:" + "-".join(sorted(tokens))
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        # Document frequencies come from search_documentfrequency, which triggers keep current on every
+        # write (ensure_document_frequencies): a primary-key lookup instead of scanning every entry.
         with connection.cursor() as cursor:
-            counts = ", ".join(
-                f"count(*) FILTER (WHERE search_vector @@ to_tsquery('simple', '{t}'))" for t in tokens
+            cursor.execute(
+                "SELECT token, docs FROM search_documentfrequency WHERE token = ANY(%s)", [["", *tokens]]
             )
-            cursor.execute(f"SELECT count(*), {counts} FROM search_searchentry")
-            total, *frequencies = cursor.fetchone()
-        idf = {
-            t: math.log(1 + (total - df + 0.5) / (df + 0.5))
-            for t, df in zip(tokens, frequencies, strict=True)
+            found = dict(cursor.fetchall())
+        total = max(found.get("", 0), 0)
+        return {
+            t: math.log(1 + (total - max(found.get(t, 0), 0) + 0.5) / (max(found.get(t, 0), 0) + 0.5))
+            for t in tokens
         }
-        cache.set(key, idf, IDF_CACHE_SECONDS)
-        return idf
 
     def _year_expr(self) -> str:
         return "EXTRACT(YEAR FROM e.date)::int::text"
@@ -89,4 +82,55 @@ def ensure_search_vector(schema_connection=None) -> None:
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS search_entry_vector_gin"
             " ON search_searchentry USING GIN (search_vector)"
+        )
+
+
+# One aggregated upsert per statement: bulk inserts touch each token's row once, and the ORDER BY makes
+# concurrent writers lock rows in the same order. The empty token counts the entries.
+_DF_CHANGES = {
+    "new": "SELECT unnest(tsvector_to_array(search_vector)), 1 FROM new_rows"
+    " UNION ALL SELECT '', count(*) FROM new_rows",
+    "old": "SELECT unnest(tsvector_to_array(search_vector)), -1 FROM old_rows"
+    " UNION ALL SELECT '', -count(*) FROM old_rows",
+}
+_DF_UPSERT = (
+    "INSERT INTO search_documentfrequency AS f (token, docs)"
+    " SELECT token, sum(change) FROM ({changes}) AS c(token, change)"
+    " GROUP BY token HAVING sum(change) <> 0 ORDER BY token"
+    " ON CONFLICT (token) DO UPDATE SET docs = f.docs + excluded.docs;"
+)
+
+
+def ensure_document_frequencies(schema_connection=None) -> None:
+    """Triggers that keep search_documentfrequency in step with the entries' tsvectors, then a backfill."""
+    conn = schema_connection or connection
+    insert = _DF_UPSERT.format(changes=_DF_CHANGES["new"])
+    delete = _DF_UPSERT.format(changes=_DF_CHANGES["old"])
+    update = _DF_UPSERT.format(changes=_DF_CHANGES["new"] + " UNION ALL " + _DF_CHANGES["old"])
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "CREATE OR REPLACE FUNCTION search_documentfrequency_apply() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN"
+            f" IF TG_OP = 'INSERT' THEN {insert}"
+            f" ELSIF TG_OP = 'DELETE' THEN {delete}"
+            f" ELSE {update} END IF;"
+            " RETURN NULL; END $$"
+        )
+        for event, referencing in (
+            ("INSERT", "NEW TABLE AS new_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "OLD TABLE AS old_rows"),
+        ):
+            name = f"search_documentfrequency_{event.lower()}"
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON search_searchentry")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER {event} ON search_searchentry REFERENCING {referencing}"
+                " FOR EACH STATEMENT EXECUTE FUNCTION search_documentfrequency_apply()"
+            )
+        cursor.execute("DELETE FROM search_documentfrequency")
+        cursor.execute(
+            "INSERT INTO search_documentfrequency (token, docs)"
+            " SELECT token, count(*) FROM search_searchentry,"
+            " unnest(tsvector_to_array(search_vector)) AS token"
+            " GROUP BY token UNION ALL SELECT '', count(*) FROM search_searchentry"
         )

@@ -22,7 +22,7 @@ class SqliteBackend(SqlBackend):
     name = "sqlite"
     greatest = "max"
 
-    def index(self, entries) -> None:
+    def index(self, entries, *, refresh: bool = True) -> None:
         entries = list(entries)
         if not entries:
             return
@@ -38,17 +38,20 @@ class SqliteBackend(SqlBackend):
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(i,) for i in entry_ids])
 
     def rebuild(self) -> None:
+        from django.db import transaction
+
         from search.models import SearchEntry
 
-        with connection.cursor() as cursor:
+        # One transaction: searches running meanwhile see the old index until the new one is complete.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
-        batch = []
-        for entry in SearchEntry.objects.only("pk", *COLUMNS).iterator(chunk_size=1000):
-            batch.append(entry)
-            if len(batch) == 1000:
-                self.index(batch)
-                batch = []
-        self.index(batch)
+            batch = []
+            for entry in SearchEntry.objects.only("pk", *COLUMNS).iterator(chunk_size=1000):
+                batch.append(entry)
+                if len(batch) == 1000:
+                    self.index(batch)
+                    batch = []
+            self.index(batch)
 
     def _match(self, query: EngineQuery):
         expression = " OR ".join('"' + token.replace('"', "") + '"' for token in query.tokens)

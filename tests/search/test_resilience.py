@@ -1,11 +1,14 @@
 """Search survives Elasticsearch failures: a stopped node, and a lost node of a replicated 3-node cluster."""
 
+import io
 import logging
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
+from search.models import PendingIndexWrite
 from search.selectors import search_run
 from search.services import search_reindex
 
@@ -43,6 +46,50 @@ def test_search_falls_back_to_the_database_while_elasticsearch_is_down(titles, s
         es("start")
     after = search_run("teleopieka")
     assert after.engine == "elasticsearch" and urls(after) == sorted(titles)
+
+
+def test_changes_made_while_elasticsearch_is_down_reach_it_when_it_returns(
+    titles, make, settings, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = es("start")
+    settings.ELASTICSEARCH_INDEX = "test-resilience-catch-up"
+    withdrawn = make.news(title="Teleopieka: program zakończony")
+    search_reindex()
+    es("stop")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            new = make.news(title="Teleopieka dla seniorów w powiecie")
+        with django_capture_on_commit_callbacks(execute=True):
+            withdrawn.unpublish()
+        expected = sorted([*titles, new.url])
+        during = search_run("teleopieka")
+        assert during.engine in ("sqlite", "postgres") and urls(during) == expected
+    finally:
+        es("start")
+    assert PendingIndexWrite.objects.count() == 2
+    call_command("search_catch_up", stdout=io.StringIO())
+    after = search_run("teleopieka")
+    assert after.engine == "elasticsearch" and urls(after) == expected
+    assert not PendingIndexWrite.objects.exists()
+
+
+def test_the_next_write_after_an_outage_replays_what_elasticsearch_missed(
+    titles, make, settings, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = es("start")
+    settings.ELASTICSEARCH_INDEX = "test-resilience-next-write"
+    search_reindex()
+    es("stop")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            missed = make.news(title="Teleopieka w czasie awarii")
+    finally:
+        es("start")
+    with django_capture_on_commit_callbacks(execute=True):
+        later = make.news(title="Teleopieka po awarii")
+    after = search_run("teleopieka")
+    assert after.engine == "elasticsearch"
+    assert urls(after) == sorted([*titles, missed.url, later.url])
 
 
 def test_cluster_with_a_replica_answers_completely_after_losing_a_node(titles, settings):
