@@ -98,13 +98,16 @@ class SqlBackend(SearchBackend):
                 params.append(str(value))
         return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
+    def _topic_slugs(self) -> tuple[str, str]:
+        """(FROM fragment over the topics of row e, expression of one topic's slug)."""
+        raise NotImplementedError
+
     def search(self, query: EngineQuery) -> EngineResult:
         from django.db import connection
 
         if not query.tokens:
             return EngineResult(hits=[], total=0, facets={})
         source, score, match_params = self._match(query)
-        where, where_params = self._where(query)
         status = " ".join(f"WHEN '{k}' THEN {v}" for k, v in STATUS_FACTOR.items())
         final = (
             f"({score}) * (CASE e.status {status} ELSE 1.0 END)"
@@ -112,42 +115,58 @@ class SqlBackend(SearchBackend):
             f" {self.greatest}(0.0, 1.0 - ({self._age_days_expr()}) / {float(RECENCY_DAYS)}) END))"
         )
         order = "final DESC, e.date DESC" if query.sort != "date" else "e.date DESC, final DESC"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.id, {final} AS final FROM {source} WHERE 1=1 {where}"
-                f" ORDER BY {order} LIMIT %s OFFSET %s",
-                match_params + where_params + [query.limit, query.offset],
+        # One statement: the full-text match runs once into m, and the page of hits, the total and every
+        # facet are read from it. Each part used to repeat the match, which dominated at 100,000 entries.
+        where, where_params = self._where(query)
+        parts = [
+            f"SELECT 'hit', CAST(e.id AS TEXT), e.final, ROW_NUMBER() OVER (ORDER BY {order})"
+            f" FROM (SELECT * FROM m e WHERE 1=1 {where} ORDER BY {order} LIMIT %s OFFSET %s) e",
+            f"SELECT 'total', NULL, COUNT(*), 0 FROM m e WHERE 1=1 {where}",
+        ]
+        params = [*match_params, *where_params, query.limit, query.offset, *where_params]
+        if query.facets:
+            # Each facet counts with every other filter applied, so choosing a value never hides its siblings.
+            for name in ("type", "voivodeship", "municipality_kind", "status"):
+                skip_where, skip_params = self._where(query, skip=name)
+                parts.append(
+                    f"SELECT '{name}', e.{name}, COUNT(*), 0 FROM m e WHERE e.{name} <> '' {skip_where}"
+                    f" GROUP BY e.{name}"
+                )
+                params += skip_params
+            skip_where, skip_params = self._where(query, skip="year")
+            year = self._year_expr()
+            parts.append(
+                f"SELECT 'year', {year}, COUNT(*), 0 FROM m e WHERE e.date IS NOT NULL {skip_where}"
+                f" GROUP BY {year}"
             )
-            hits = [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
-            cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE 1=1 {where}", match_params + where_params)
-            total = cursor.fetchone()[0]
-            facets = self._facets(cursor, query, source, match_params) if query.facets else {}
-        return EngineResult(hits=hits, total=total, facets=facets)
-
-    def _facets(self, cursor, query, source, match_params) -> dict:
-        facets = {}
-        # Each facet counts with every other filter applied, so choosing a value never hides its siblings.
-        for name in ("type", "voivodeship", "municipality_kind", "status"):
-            where, params = self._where(query, skip=name)
-            cursor.execute(
-                f"SELECT e.{name}, COUNT(*) FROM {source} WHERE e.{name} <> '' {where}"
-                f" GROUP BY e.{name} ORDER BY COUNT(*) DESC",
-                match_params + params,
+            params += skip_params
+            skip_where, skip_params = self._where(query, skip="topic")
+            topics, slug = self._topic_slugs()
+            parts.append(
+                f"SELECT 'topic', {slug}, COUNT(*), 0 FROM m e, {topics} WHERE 1=1 {skip_where}"
+                f" GROUP BY {slug}"
             )
-            facets[name] = [(value, count) for value, count in cursor.fetchall()]
-        where, params = self._where(query, skip="year")
-        year = self._year_expr()
-        cursor.execute(
-            f"SELECT {year}, COUNT(*) FROM {source} WHERE e.date IS NOT NULL {where}"
-            f" GROUP BY {year} ORDER BY 1 DESC",
-            match_params + params,
+            params += skip_params
+        columns = (
+            "e.id, e.date, e.type, e.voivodeship, e.municipality_kind, e.status, e.topics_text, e.topics"
         )
-        facets["year"] = [(str(value), count) for value, count in cursor.fetchall()]
-        where, params = self._where(query, skip="topic")
-        cursor.execute(f"SELECT e.topics_text FROM {source} WHERE 1=1 {where}", match_params + params)
-        counts: dict[str, int] = {}
-        for (text,) in cursor.fetchall():
-            for slug in (text or "").split():
-                counts[slug] = counts.get(slug, 0) + 1
-        facets["topic"] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return facets
+        sql = (
+            f"WITH m AS {self.materialized} (SELECT {columns}, {final} AS final FROM {source}) "
+            + " UNION ALL ".join(parts)
+        )
+        hits, total, facets = [], 0, {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for kind, value, number, position in rows:
+            if kind == "hit":
+                hits.append((position, int(value), float(number or 0.0)))
+            elif kind == "total":
+                total = int(number)
+            else:
+                facets.setdefault(kind, []).append((str(value), int(number)))
+        for name in ("type", "voivodeship", "municipality_kind", "status", "topic") if query.facets else ():
+            facets[name] = sorted(facets.get(name, []), key=lambda kv: (-kv[1], kv[0]))
+        if query.facets:
+            facets["year"] = sorted(facets.get("year", []), reverse=True)
+        return EngineResult(hits=[(pk, sc) for _pos, pk, sc in sorted(hits)], total=total, facets=facets)

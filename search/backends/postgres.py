@@ -24,6 +24,7 @@ class PostgresBackend(SqlBackend):
 
     name = "postgres"
     greatest = "GREATEST"
+    materialized = "MATERIALIZED"
 
     def index(self, entries, *, refresh: bool = True) -> None:
         return None
@@ -60,6 +61,9 @@ class PostgresBackend(SqlBackend):
             t: math.log(1 + (total - max(found.get(t, 0), 0) + 0.5) / (max(found.get(t, 0), 0) + 0.5))
             for t in tokens
         }
+
+    def _topic_slugs(self) -> tuple[str, str]:
+        return "jsonb_array_elements(e.topics) t(value)", "(t.value ->> 0)"
 
     def _year_expr(self) -> str:
         return "EXTRACT(YEAR FROM e.date)::int::text"

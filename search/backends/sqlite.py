@@ -21,6 +21,7 @@ def ensure_fts_table(schema_connection=None) -> None:
 class SqliteBackend(SqlBackend):
     name = "sqlite"
     greatest = "max"
+    materialized = "MATERIALIZED"
 
     def index(self, entries, *, refresh: bool = True) -> None:
         entries = list(entries)
@@ -59,6 +60,9 @@ class SqliteBackend(SqlBackend):
         source = f"{FTS_TABLE} f JOIN search_searchentry e ON e.id = f.rowid AND {FTS_TABLE} MATCH %s"
         # bm25() is negative, better matches more so; flip it so that larger is better everywhere.
         return source, f"-bm25({FTS_TABLE}, {weights})", [expression]
+
+    def _topic_slugs(self) -> tuple[str, str]:
+        return "json_each(e.topics) t", "json_extract(t.value, '$[0]')"
 
     def _year_expr(self) -> str:
         return "substr(e.date, 1, 4)"
