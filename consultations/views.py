@@ -265,6 +265,8 @@ def consultation_detail(request, year, seq, bound=None, status=200):
             and consultation.consent_publish
             and consultation.knowledge_page_id is None
         )
+        if viewer.coordinator:
+            context["access_log"] = consultation.access_log.select_related("user")[:50]
         context["assignments"] = consultation.assignments.select_related("adviser__user", "by")
     return render(request, "consultations/consultation_detail.html", context, status=status)
 
