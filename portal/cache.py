@@ -42,9 +42,12 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
 
 def _revalidate_in_browser(response):
     # The server-side copy is cleared on publish; browsers must not keep their own copy for minutes.
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return response  # the view said never to store it (forms, personal pages): keep that
     if "Expires" in response:
         del response["Expires"]
-    if not response.has_header("Cache-Control") or "max-age" in response["Cache-Control"]:
+    if not control or "max-age" in control:
         response.headers.pop("Cache-Control", None)
         patch_cache_control(response, no_cache=True, public=True)
     return response

@@ -148,3 +148,10 @@ def test_no_assets_from_external_hosts(client, make):
 
     for match in re.finditer(r'(?:src|href)="(https?://[^"]+)"', html):
         assert match.group(1).startswith("http://testserver"), match.group(1)
+
+
+def test_pages_that_must_never_be_stored_keep_their_private_headers(client, site):
+    # The sign-in form carries a CSRF token: neither the server cache nor the browser may keep it.
+    response = client.get("/konto/logowanie/")
+    control = response["Cache-Control"]
+    assert "private" in control and "no-store" in control and "public" not in control
