@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
+    "csp",
     "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.cache.PageCacheUpdateMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,3 +278,23 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "portal.accounts.middleware.OTPRequiredMiddleware",
 )
+
+# Content-Security-Policy: scripts only from this site (no inline scripts anywhere in the public templates).
+# The Wagtail admin ships inline scripts of its own and is excluded; it sits behind a login.
+CSP_EMBED_HOSTS = ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": CSP_EMBED_HOSTS,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
