@@ -167,18 +167,32 @@ TASKS = {
 # The page cache must be shared by every app process, so that clearing it on publish reaches all of them.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    from urllib.parse import urlsplit, urlunsplit
+
+    def _redis_database(url: str, number: int) -> str:
+        # Clearing the page cache flushes its whole Redis database, so pages get a database of their own.
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(path=f"/{number}"))
+
+    # django-redis can ignore a Redis outage: the site then serves uncached pages instead of errors.
+    _REDIS_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": _redis_database(REDIS_URL, env_int("REDIS_DB", 0)),
             "KEY_PREFIX": "cus",
+            "OPTIONS": _REDIS_OPTIONS,
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": _redis_database(REDIS_URL, env_int("REDIS_DB", 0) + 1),
             "KEY_PREFIX": "cus-pages",
+            "OPTIONS": _REDIS_OPTIONS,
         },
     }
+    # Rate limits fail open while Redis is down: refusing every login would be worse than a short gap.
+    RATELIMIT_FAIL_OPEN = True
 else:
     CACHE_DIR = Path(env_str("CACHE_DIR", str(BASE_DIR / ".cache")))
     CACHES = {
