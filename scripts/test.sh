@@ -16,7 +16,8 @@ psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_tim
 PY
 then
   echo "== Tests on PostgreSQL ($pg_url) ==" >&2
-  DATABASE_URL="$pg_url" .venv/bin/python -m pytest -m "not es_cluster" "$@"
+  # The browser tests exercise pages, not the database engine: the SQLite run above covers them.
+  DATABASE_URL="$pg_url" .venv/bin/python -m pytest -m "not es_cluster and not browser" "$@"
 else
   echo "PostgreSQL is not running, so its run was left out. Start it with: scripts/postgres.sh start" >&2
 fi
