@@ -4,6 +4,7 @@ Debian's chromium is used instead of a browser build downloaded by Playwright, s
 outside the package registries: `scripts/chromium.sh` installs it and CI exports its path as CHROMIUM_PATH.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -39,9 +40,35 @@ def _unavailable(message: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@contextlib.contextmanager
+def _django_beside_playwright():
+    """Lets the tests use the ORM while Playwright's synchronous API is active.
+
+    That API keeps its event loop marked as running in this thread, so Django takes the tests for async code:
+    it refuses ORM calls, and its per-context connection storage hands out new connection objects, cut off
+    from the test database's serialized content (serialized_rollback) and from the one the live server
+    shares. The loop only waits for the browser between calls, so blocking database calls cannot stall it:
+    the check is lifted and the test connections are pinned for as long as the browser runs.
+    """
+    from django.db import connections
+
+    wrappers = {alias: connections[alias] for alias in connections}
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield lambda: [connections.__setitem__(alias, wrapper) for alias, wrapper in wrappers.items()]
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# Package scope: one browser for all the browser tests, which pytest-django runs one after another, stopped
+# before the rest of the suite, which must not run beside Playwright's event loop (see above).
+@pytest.fixture(scope="package")
 def browser(request):
-    """One Chromium for the whole run; each test gets its own context (cookies, storage) from it."""
+    """One Chromium for all browser tests; each test gets its own contexts (cookies, storage) from it."""
     path = chromium_path()
     if path is None:
         _unavailable("Chromium not found: run scripts/chromium.sh or set CHROMIUM_PATH")
@@ -51,21 +78,11 @@ def browser(request):
         _unavailable("Playwright is not installed: run scripts/bootstrap.sh")
     # The test database first, so a missing browser is reported before the migrations run, not after.
     request.getfixturevalue("django_db_setup")
-    # Playwright's synchronous API keeps an event loop registered as running in this thread, which Django
-    # takes for an async context and then refuses ORM calls in the tests. The loop only ever waits for the
-    # browser between calls, so blocking database calls cannot stall it; the check is lifted while it exists.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with _django_beside_playwright() as pin_connections, sync_playwright() as playwright:
+        pin_connections()
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

@@ -96,3 +96,73 @@ def test_official_asks_lawyer_answers_official_accepts(new_page, people, tmp_pat
     assert case.status == Status.CLOSED
     assert case.assignee.user.username == people["lawyer"]
     assert case.attachments.count() == 1
+
+
+FOCUSED_IS_VISIBLE = """() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+}"""
+
+
+def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 80) -> None:
+    """Presses Tab (or Shift+Tab) until the element matching ``selector`` has the focus.
+
+    Every stop on the way must show where the focus is: a keyboard user sees nothing else.
+    """
+    for _ in range(limit):
+        page.keyboard.press(key)
+        active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        assert page.evaluate(FOCUSED_IS_VISIBLE), f"no visible focus on {active}"
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    pytest.fail(f"{selector} not reached with {limit} presses of {key}")
+
+
+def test_asking_with_the_keyboard_only(page, people):
+    sign_in(page, people["official"])
+    page.goto("/konsultacje/nowa/")
+    form = page.locator("form.question-form")
+    submit = "form.question-form button[type=submit]"
+
+    tab_to(page, "#id_category")
+    page.keyboard.press("ArrowDown")  # the first real choice: a legal question
+    expect(page.locator("#id_category")).to_have_value("legal")
+    # The title is left empty on purpose: the form must say so and lead back to it.
+    tab_to(page, "#id_question")
+    page.keyboard.type(QUESTION)
+    tab_to(page, "#id_privacy_accepted")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_privacy_accepted")).to_be_checked()
+    tab_to(page, submit)
+    # Back one step to check the tick before sending.
+    tab_to(page, "#id_privacy_accepted", key="Shift+Tab", limit=1)
+    expect(page.locator("#id_privacy_accepted")).to_be_checked()
+    tab_to(page, submit, limit=1)
+    page.keyboard.press("Enter")
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_have_attribute("role", "alert")
+    expect(page.locator("#id_title")).to_have_attribute("aria-invalid", "true")
+    # What was typed is still there.
+    expect(form.locator("#id_question")).to_have_value(QUESTION)
+    expect(form.locator("#id_privacy_accepted")).to_be_checked()
+    snap(page, "consultation-form-errors")
+
+    # The skip link leads past the header straight to the summary, whose link leads to the field.
+    tab_to(page, ".skip-link", limit=1)
+    page.keyboard.press("Enter")
+    tab_to(page, '#error-summary a[href="#id_title"]', limit=5)
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_title")).to_be_focused()
+    assert page.evaluate(FOCUSED_IS_VISIBLE), "no visible focus on the title field after the error link"
+
+    page.keyboard.type(TITLE)
+    tab_to(page, submit)
+    page.keyboard.press("Enter")
+
+    number = f"KONS/{timezone.localdate().year}/00001"
+    # The browser carries the #id_title fragment across the redirect, as it does for any redirect.
+    expect(page).to_have_url(re.compile(re.escape(f"/konsultacje/{number}/") + "(#id_title)?$"))
+    expect(page.locator("h1")).to_contain_text(TITLE)
+    assert Consultation.objects.get(number=number).category == "legal"
