@@ -3,6 +3,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,13 @@ from consultations.routing import CaseFacts, Person, Rule, describe, match_rule,
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 GOGOLIN = 1601
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages; the Polish catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 def lawyer(id, **kwargs):

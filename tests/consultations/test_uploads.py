@@ -5,6 +5,7 @@ import docx
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.utils import translation
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.text import P
 from PIL import Image
@@ -12,6 +13,13 @@ from pypdf import PdfWriter
 
 from consultations import uploads
 from consultations.uploads import CheckedUpload, sanitise_filename, validate_upload
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages; the Polish catalogue is checked elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 def pdf_bytes():

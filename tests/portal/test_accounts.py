@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from consultations.models import Official, VerifiedDomain
 from portal.accounts import tokens
@@ -18,6 +19,14 @@ User = get_user_model()
 PASSWORD = "Wrzos-2026-Lipiec"
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """These tests read the English interface (language cookie), independent of the Polish catalogue."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 class CommittingClient(Client):

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core import mail
 from django.test import Client, TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -16,6 +16,14 @@ from consultations.models import Consultation, Message, PrivacyClause
 from tests.factories import OfficialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """These tests read the English interface (language cookie), independent of the Polish catalogue."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 class CommittingClient(Client):
