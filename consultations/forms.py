@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -51,8 +52,10 @@ class AttachmentsMixin(forms.Form):
 
     attachments = FilesField(
         label=_("Attachments"),
-        help_text=_("PDF, DOCX, ODT, XLSX, ODS, PNG or JPEG, up to %(mb)s MB each.")
-        % {"mb": settings.CONSULTATION_UPLOAD_MAX_MB},
+        help_text=format_lazy(
+            _("PDF, DOCX, ODT, XLSX, ODS, PNG or JPEG, up to {mb} MB each."),
+            mb=settings.CONSULTATION_UPLOAD_MAX_MB,
+        ),
     )
     kept = forms.CharField(widget=forms.HiddenInput, required=False)
 

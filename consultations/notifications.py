@@ -88,6 +88,7 @@ def notify(
             "recipient": recipient,
             "actor": actor,
             "url": base + consultation.get_absolute_url(),
+            "window": settings.CONSULTATION_AUTO_CLOSE_DAYS,
             **(extra or {}),
         }
         with translation.override(settings.LANGUAGE_CODE):

@@ -255,6 +255,7 @@ def consultation_detail(request, year, seq, bound=None, status=200):
         if "answer" in actions
         else [],
         "today": timezone.localdate(),
+        "window": settings.CONSULTATION_AUTO_CLOSE_DAYS,
     }
     if viewer.staff:
         from consultations import knowledge_loop
