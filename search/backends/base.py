@@ -98,6 +98,8 @@ class SqlBackend(SearchBackend):
                 params.append(str(value))
         return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
+    facet_columns = ""  # further columns the topic facet reads
+
     def _topic_slugs(self) -> tuple[str, str]:
         """(FROM fragment over the topics of row e, expression of one topic's slug)."""
         raise NotImplementedError
@@ -147,9 +149,8 @@ class SqlBackend(SearchBackend):
                 f" GROUP BY {slug}"
             )
             params += skip_params
-        columns = (
-            "e.id, e.date, e.type, e.voivodeship, e.municipality_kind, e.status, e.topics_text, e.topics"
-        )
+        columns = "e.id, e.date, e.type, e.voivodeship, e.municipality_kind, e.status, e.topics_text"
+        columns += self.facet_columns
         sql = (
             f"WITH m AS {self.materialized} (SELECT {columns}, {final} AS final FROM {source}) "
             + " UNION ALL ".join(parts)

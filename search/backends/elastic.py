@@ -27,7 +27,11 @@ from .base import (
     SearchBackend,
 )
 
-MAPPING_VERSION = 2  # 2: documents are keyed by SearchEntry id (entries may have no page)
+MAPPING_VERSION = 3  # 2: documents keyed by SearchEntry id (entries may have no page); 3: BM25 b=0.9
+# Stronger length normalisation than BM25's default b=0.75: long reports and texts with attachments
+# otherwise outrank the short material that answers the query (nDCG@10 on the development set 0.898 → 0.901,
+# the same from b=0.85 to b=1.0).
+BM25 = {"type": "BM25", "k1": 1.2, "b": 0.9}
 # Tokens arrive normalised by the shared Polish analyser, so the engine only splits on whitespace.
 NORM = {"analyzer": "whitespace"}
 
@@ -121,6 +125,11 @@ class PortalFacetedSearch(FacetedSearch):
     def query(self, search, query):
         return search.query(_ranked(self.engine_query.tokens))
 
+    def highlight(self, search):
+        # Snippets are cut from the entry's own text in Python; highlighting the normalised fields here
+        # would only cost time.
+        return search
+
 
 class ElasticBackend(SearchBackend):
     name = "elasticsearch"
@@ -140,6 +149,7 @@ class ElasticBackend(SearchBackend):
         index.settings(
             number_of_shards=getattr(settings, "ELASTICSEARCH_SHARDS", 1),
             number_of_replicas=getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+            similarity={"default": BM25},
         )
         index.create()
 
@@ -200,6 +210,7 @@ class ElasticBackend(SearchBackend):
             return EngineResult(hits=[], total=0)
         faceted = PortalFacetedSearch(query, self.alias, "portal")
         search = faceted.build_search().extra(from_=query.offset, size=query.limit, track_total_hits=True)
+        search = search.source(False)  # only ids are read
         response = search.using(self.client).index(self.alias).execute()
         hits = [(int(hit.meta.id), float(hit.meta.score or 0.0)) for hit in response]
         facets = {}

@@ -63,7 +63,8 @@ class PostgresBackend(SqlBackend):
         }
 
     def _topic_slugs(self) -> tuple[str, str]:
-        return "jsonb_array_elements(e.topics) t(value)", "(t.value ->> 0)"
+        # The slugs as text: splitting ' a b ' is cheaper than reading the topics JSON of every match.
+        return "unnest(string_to_array(btrim(e.topics_text), ' ')) t(slug)", "t.slug"
 
     def _year_expr(self) -> str:
         return "EXTRACT(YEAR FROM e.date)::int::text"

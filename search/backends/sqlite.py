@@ -61,6 +61,8 @@ class SqliteBackend(SqlBackend):
         # bm25() is negative, better matches more so; flip it so that larger is better everywhere.
         return source, f"-bm25({FTS_TABLE}, {weights})", [expression]
 
+    facet_columns = ", e.topics"  # json_each() splits it: SQLite has no string splitting
+
     def _topic_slugs(self) -> tuple[str, str]:
         return "json_each(e.topics) t", "json_extract(t.value, '$[0]')"
 
