@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import feeds, views
+from portal import feeds, health, views
 from portal.api import api_router
 from search import views as search_views
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/search/autocomplete/", search_views.autocomplete_api, name="search_autocomplete"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("health/", health.health, name="health"),
     path("feeds/materialy.rss", feeds.MaterialsFeed(), name="feed_materials_rss"),
     path("feeds/materialy.atom", feeds.MaterialsAtomFeed(), name="feed_materials_atom"),
     path("feeds/interpretacje.rss", feeds.InterpretationsFeed(), name="feed_interpretations_rss"),

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -312,3 +313,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# Operations: health checks, logs, error reporting and the reverse proxy (see deploy/README.md).
+# /health/ reports the queue as degraded when a ready task has waited longer than this (worker stopped).
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 300)
+MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
+# LOG_FORMAT=json: one JSON object per line with the request id, for journald and log collectors.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "portal.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+elif LOG_FORMAT != "text":
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', got {LOG_FORMAT!r}")
+# Behind nginx every request comes from the proxy: rate limits must count the client address the proxy
+# passes on (deploy/nginx sets X-Real-IP, so HTTP_X_REAL_IP); empty means the socket's REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
+if REDIS_URL:
+    # Sessions are read from Redis and written through to the database, so a Redis restart logs nobody out
+    # and a Redis outage only slows sign-ins down.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    for _cache in CACHES.values():
+        # A Redis that stops answering must not hold a request (or the /health/ probe) for long.
+        _cache["OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 2}
+# Error reporting: set SENTRY_DSN and install sentry-sdk (not a dependency; pip install sentry-sdk).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as exc:
+        raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed") from exc
+    # No personal data leaves the portal: no user details, cookies or request bodies in reports.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )

@@ -31,3 +31,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /health/ over plain HTTP on the internal network; a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]

@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import subprocess
 import sys
@@ -45,3 +46,24 @@ def test_database_url_selects_the_database():
     code = "from django.conf import settings as s;db=s.DATABASES['default']; print(db['ENGINE'],db['NAME'])"
     result = run_manage("shell", "-c", code, env={"DATABASE_URL": "postgres://u:p@db.example:5432/cus"})
     assert "django.db.backends.postgresql cus" in result.stdout, result.stderr
+
+
+def test_redis_holds_sessions_written_through_to_the_database():
+    code = "from django.conf import settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
+    result = run_manage("shell", "-c", code, env={"REDIS_URL": "redis://127.0.0.1:6379/0"})
+    expected = "sessions.backends.cached_db django.core.cache.backends.redis.RedisCache"
+    assert expected in result.stdout, result.stderr
+    without = run_manage("shell", "-c", code, env={"REDIS_URL": ""})
+    assert "sessions.backends.db " in without.stdout, without.stderr
+
+
+def test_json_logs_and_a_half_configured_error_reporter():
+    code = "import logging; logging.getLogger('portal').warning('zażółć')"
+    result = run_manage("shell", "-c", code, env={"LOG_FORMAT": "json"})
+    assert '"message": "zażółć"' in result.stderr, result.stderr
+    assert '"level": "WARNING"' in result.stderr
+    if importlib.util.find_spec("sentry_sdk") is None:
+        # Error reporting switched on without its package must stop the start, not run silently without it.
+        broken = run_manage("check", env={"SENTRY_DSN": "https://key@errors.example/1"})
+        assert broken.returncode != 0
+        assert "sentry-sdk is not installed" in broken.stderr
