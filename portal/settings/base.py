@@ -330,11 +330,8 @@ elif LOG_FORMAT != "text":
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
 if REDIS_URL:
     # Sessions are read from Redis and written through to the database, so a Redis restart logs nobody out
-    # and a Redis outage only slows sign-ins down.
+    # and during a Redis outage (errors ignored, see above) sessions are read from the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    for _cache in CACHES.values():
-        # A Redis that stops answering must not hold a request (or the /health/ probe) for long.
-        _cache["OPTIONS"] = {"socket_connect_timeout": 2, "socket_timeout": 2}
 # Error reporting: set SENTRY_DSN and install sentry-sdk (not a dependency; pip install sentry-sdk).
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:

@@ -51,7 +51,7 @@ def test_database_url_selects_the_database():
 def test_redis_holds_sessions_written_through_to_the_database():
     code = "from django.conf import settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
     result = run_manage("shell", "-c", code, env={"REDIS_URL": "redis://127.0.0.1:6379/0"})
-    expected = "sessions.backends.cached_db django.core.cache.backends.redis.RedisCache"
+    expected = "sessions.backends.cached_db django_redis.cache.RedisCache"
     assert expected in result.stdout, result.stderr
     without = run_manage("shell", "-c", code, env={"REDIS_URL": ""})
     assert "sessions.backends.db " in without.stdout, without.stderr
