@@ -338,7 +338,7 @@ class Message(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]  # written under the case's row lock: ids follow the real order
 
     def __str__(self):
         return f"{self.consultation.number} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
@@ -368,7 +368,7 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]  # written under the case's row lock: ids follow the real order
 
     def __str__(self):
         return self.name
@@ -387,7 +387,7 @@ class StatusChange(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]  # written under the case's row lock: ids follow the real order
 
     def __str__(self):
         return f"{self.consultation.number}: {self.from_status} → {self.to_status}"
@@ -411,7 +411,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]  # written under the case's row lock: ids follow the real order
 
     def __str__(self):
         return f"{self.consultation.number} → {self.adviser or '—'}"
@@ -472,3 +472,13 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CaseCounter(models.Model):
+    """The last case number given in a year; its row lock makes numbering strictly sequential."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"

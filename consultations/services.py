@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
@@ -24,6 +24,7 @@ from consultations.models import (
     Adviser,
     Assignment,
     Attachment,
+    CaseCounter,
     CategoryPolicy,
     Consultation,
     Message,
@@ -198,8 +199,12 @@ def attachment_add(*, consultation, pending: PendingUpload, user, message=None, 
 
 
 def _next_number(year: int) -> int:
-    last = Consultation.objects.filter(year=year).aggregate(n=Max("sequence"))["n"] or 0
-    return last + 1
+    """The next sequence number of the year, taken under a row lock so simultaneous submissions queue up."""
+    existing = Consultation.objects.filter(year=year).aggregate(n=Max("sequence"))["n"] or 0
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(year=year, defaults={"last": existing})
+    counter.last = max(counter.last, existing) + 1
+    counter.save(update_fields=["last"])
+    return counter.last
 
 
 def consultation_submit(
@@ -223,33 +228,25 @@ def consultation_submit(
     if viewer.municipality_id is None:
         raise ActionRefused(NOT_ACTIVE_OFFICIAL)
     year = local_date(now).year
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                sequence = _next_number(year)
-                consultation = Consultation.objects.create(
-                    year=year,
-                    sequence=sequence,
-                    number=f"KONS/{year}/{sequence:05d}",
-                    municipality_id=viewer.municipality_id,
-                    requester=requester,
-                    category=category,
-                    title=title.strip(),
-                    question=question.strip(),
-                    provisions=provisions.strip(),
-                    urgent=urgent,
-                    urgency_reason=urgency_reason.strip() if urgent else "",
-                    consent_publish=consent_publish,
-                    privacy_clause=privacy_clause,
-                    submitted_at=now,
-                    due_date=add_working_days(local_date(now), deadline_days(category)),
-                )
-                break
-        except IntegrityError:
-            # Two submissions took the same number at once; the loser takes the next one.
-            if attempt == 4:
-                raise
     with transaction.atomic():
+        sequence = _next_number(year)
+        consultation = Consultation.objects.create(
+            year=year,
+            sequence=sequence,
+            number=f"KONS/{year}/{sequence:05d}",
+            municipality_id=viewer.municipality_id,
+            requester=requester,
+            category=category,
+            title=title.strip(),
+            question=question.strip(),
+            provisions=provisions.strip(),
+            urgent=urgent,
+            urgency_reason=urgency_reason.strip() if urgent else "",
+            consent_publish=consent_publish,
+            privacy_clause=privacy_clause,
+            submitted_at=now,
+            due_date=add_working_days(local_date(now), deadline_days(category)),
+        )
         consultation.topics.set(topics)
         for pending in files:
             attachment_add(consultation=consultation, pending=pending, user=requester)

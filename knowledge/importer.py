@@ -147,6 +147,14 @@ def _str_list(data, key):
     return [v.strip() for v in value]
 
 
+SITE_LINK = re.compile(r"\[([^\]]+)\]\((/[^)\s\"'<>]*)\)")
+
+
+def _inline(text: str) -> str:
+    """Escaped text in which [words](/path) become links; only links within the site become markup."""
+    return SITE_LINK.sub(r'<a href="\2">\1</a>', escape(text))
+
+
 def text_to_blocks(text: str) -> list[dict]:
     """Plain text with blank-line paragraphs ('## ' headings, '- ' lists, '> ' quotes) as StreamField data."""
     blocks: list[dict] = []
@@ -170,10 +178,10 @@ def text_to_blocks(text: str) -> list[dict]:
             blocks.append({"type": "quote", "value": {"text": quote.strip(), "attribution": ""}})
         elif all(line.startswith("- ") for line in lines):
             html_run.append(
-                "<ul>" + "".join(f"<li>{escape(line[2:].strip())}</li>" for line in lines) + "</ul>"
+                "<ul>" + "".join(f"<li>{_inline(line[2:].strip())}</li>" for line in lines) + "</ul>"
             )
         else:
-            html_run.append("<p>" + "<br/>".join(escape(line) for line in lines) + "</p>")
+            html_run.append("<p>" + "<br/>".join(_inline(line) for line in lines) + "</p>")
     flush()
     return blocks
 

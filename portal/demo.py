@@ -90,6 +90,8 @@ Przysługuje Pani/Panu prawo dostępu do danych, ich sprostowania, usunięcia lu
 ASK_PAGE = """Obserwatorium oferuje gminom bezpłatne konsultacje z radcą prawnym i z ekspertem do spraw usług społecznych.
 
 ## Jak zadać pytanie
+Zaloguj się na konto pracownika gminy i wypełnij [formularz pytania](/konsultacje/nowa/). Konto założysz na stronie [rejestracji](/konto/rejestracja/).
+
 - Opisz sytuację gminy i pytanie możliwie konkretnie.
 - Wskaż przepisy, których dotyczy pytanie, jeśli je znasz.
 - Dołącz dokumenty, które pomogą w odpowiedzi (np. projekt uchwały).

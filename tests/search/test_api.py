@@ -63,7 +63,7 @@ def test_search_page_renders_results_facets_and_keeps_the_query(client, indexed)
 
 def test_search_page_with_nothing_found_offers_help(client, indexed):
     html = client.get("/szukaj/", {"q": "zzzzqqq"}).content.decode()
-    assert "/tematy/" in html and "/zapytaj-eksperta/" in html
+    assert "/tematy/" in html and "/konsultacje/nowa/" in html
 
 
 def test_searches_are_logged_for_analytics(client, indexed):
