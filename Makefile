@@ -27,7 +27,8 @@ format: ## Format the code with ruff
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: ## Page throughput and latency (gunicorn, PostgreSQL), search relevance per engine, consultation routing
+bench: ## Page throughput and latency (gunicorn, PostgreSQL), search relevance and latency per engine, consultation routing
 	bench/http_pages.sh
 	bench/search_relevance.sh
+	bench/search_latency.sh
 	.venv/bin/python bench/consultation_routing.py
