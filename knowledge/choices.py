@@ -71,3 +71,22 @@ class EventMode(models.TextChoices):
     IN_PERSON = "in_person", _("in person")
     ONLINE = "online", _("online")
     HYBRID = "hybrid", _("hybrid")
+
+
+class RegistrationApproval(models.TextChoices):
+    AUTOMATIC = "automatic", _("automatic, in order of registration")
+    ORGANISER = "organiser", _("by the organiser")
+
+
+class RegistrationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("awaiting confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    WAITLISTED = "waitlisted", _("on the waiting list")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("text")
+    CHOICE = "choice", _("choice from a list")
+    YES_NO = "yes_no", _("yes or no")

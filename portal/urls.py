@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from knowledge import event_views
 from portal import feeds, health, views
 from portal.api import api_router
 from search import views as search_views
@@ -28,6 +29,7 @@ urlpatterns = [
     path("feeds/materialy.atom", feeds.MaterialsAtomFeed(), name="feed_materials_atom"),
     path("feeds/interpretacje.rss", feeds.InterpretationsFeed(), name="feed_interpretations_rss"),
     path("feeds/interpretacje.atom", feeds.InterpretationsAtomFeed(), name="feed_interpretations_atom"),
+    path("feeds/wydarzenia.ics", event_views.events_feed, name="feed_events_ics"),
     path("jezyk/<str:code>/", views.switch_language, name="switch_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

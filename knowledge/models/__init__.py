@@ -5,6 +5,7 @@ from .pages import (
     EventIndexPage,
     EventPage,
     EventProgrammeItem,
+    EventQuestion,
     ExplanationIndexPage,
     ExplanationPage,
     GoodPracticeDocument,
@@ -22,6 +23,7 @@ from .pages import (
     TrainingMaterialDocument,
     TrainingMaterialPage,
 )
+from .registration import Registration, RegistrationChange, RegistrationEmail
 from .sections import GlossaryPage, TopicIndexPage
 from .taxonomy import Audience, GlossaryTerm, Municipality, SocialService, Topic
 
@@ -43,6 +45,7 @@ __all__ = [
     "EventIndexPage",
     "EventPage",
     "EventProgrammeItem",
+    "EventQuestion",
     "ExplanationIndexPage",
     "ExplanationPage",
     "GlossaryPage",
@@ -61,6 +64,9 @@ __all__ = [
     "Municipality",
     "NewsIndexPage",
     "NewsPage",
+    "Registration",
+    "RegistrationChange",
+    "RegistrationEmail",
     "SocialService",
     "Topic",
     "TopicIndexPage",

@@ -8,6 +8,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
@@ -21,6 +22,8 @@ from knowledge.choices import (
     MaterialFormat,
     MaterialLevel,
     PartnerKind,
+    QuestionKind,
+    RegistrationApproval,
 )
 
 from .base import AttachedDocument, KnowledgeIndexPage, KnowledgePage
@@ -466,7 +469,7 @@ class NewsIndexPage(KnowledgeIndexPage):
 # --- Events --------------------------------------------------------------------------------------
 
 
-class EventPage(KnowledgePage):
+class EventPage(RoutablePageMixin, KnowledgePage):
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
     mode = models.CharField(_("form"), max_length=20, choices=EventMode.choices, default=EventMode.IN_PERSON)
@@ -474,8 +477,44 @@ class EventPage(KnowledgePage):
     online_url = models.URLField(_("online meeting link"), blank=True)
     organiser = models.CharField(_("organiser"), max_length=200)
     audience = ParentalManyToManyField("knowledge.Audience", blank=True, verbose_name=_("audience"))
-    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Warsaw time. Without a deadline, registration is possible until the event starts."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+
+    registration_enabled = models.BooleanField(
+        _("registration on the portal is open"),
+        default=False,
+        help_text=_("Participants register with a form on the event page."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("number of places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    waiting_list = models.BooleanField(
+        _("waiting list when full"),
+        default=True,
+        help_text=_("A freed place goes to the first person on the list, who is told by e-mail."),
+    )
+    approval = models.CharField(
+        _("confirmation of places"),
+        max_length=20,
+        choices=RegistrationApproval.choices,
+        default=RegistrationApproval.AUTOMATIC,
+    )
+    places_per_municipality = models.PositiveIntegerField(
+        _("places per municipality"),
+        null=True,
+        blank=True,
+        help_text=_("The most registrations one municipality may have; leave empty for no limit."),
+    )
+    privacy_clause = models.TextField(
+        _("information clause (RODO)"),
+        blank=True,
+        help_text=_("Shown above the consent in the form and stored with every registration."),
+    )
 
     type_label = _("Event")
     parent_page_types = ["knowledge.EventIndexPage"]
@@ -498,6 +537,16 @@ class EventPage(KnowledgePage):
         FieldPanel("body"),
         InlinePanel("programme", label=_("Programme")),
         InlinePanel("attachments", label=_("Programme and forms (attachments)")),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_enabled"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("places_per_municipality")]),
+                FieldRowPanel([FieldPanel("waiting_list"), FieldPanel("approval")]),
+                FieldPanel("privacy_clause"),
+            ],
+            heading=_("Registration"),
+        ),
+        InlinePanel("questions", label=_("Extra questions in the registration form")),
     ]
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("body"),
@@ -528,6 +577,10 @@ class EventPage(KnowledgePage):
             raise ValidationError({"end": _("The event cannot end before it starts.")})
         if self.mode in (EventMode.ONLINE, EventMode.HYBRID) and not self.online_url:
             raise ValidationError({"online_url": _("An online or hybrid event needs a meeting link.")})
+        if self.registration_enabled and not self.privacy_clause.strip():
+            raise ValidationError(
+                {"privacy_clause": _("Registration needs the information clause participants agree to.")}
+            )
 
     def save(self, *args, **kwargs):
         # The listing date of an event is its day, so sorting and year filters work like elsewhere.
@@ -536,6 +589,63 @@ class EventPage(KnowledgePage):
 
             self.date = timezone.localtime(self.start).date()
         super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        from knowledge.registration import registration_closed_reason, registration_deadline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["registration_deadline"] = registration_deadline(self)
+        context["registration_open"] = registration_closed_reason(self, now=timezone.now()) is None
+        return context
+
+    # Registration, its status page and the .ics file are separate URLs: the event page itself is cached
+    # for anonymous visitors, these are not (forms with CSRF tokens, live seat counts).
+    @path("rejestracja/", name="register")
+    def register(self, request):
+        from knowledge import event_views
+
+        return event_views.registration_form(request, self)
+
+    @path("rejestracja/zgloszenie/<str:token>/", name="registration")
+    def registration(self, request, token):
+        from knowledge import event_views
+
+        return event_views.registration_manage(request, self, token)
+
+    @path("wydarzenie.ics", name="ics")
+    def ics(self, request):
+        from knowledge import event_views
+
+        return event_views.event_ics(request, self)
+
+
+class EventQuestion(Orderable):
+    """An extra question of an event's registration form, defined by the editor."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=QuestionKind.choices)
+    choices = models.TextField(_("options"), blank=True, help_text=_("For a choice: one option per line."))
+    required = models.BooleanField(_("answer required"), default=False)
+
+    panels = [
+        FieldRowPanel([FieldPanel("label"), FieldPanel("kind"), FieldPanel("required")]),
+        FieldPanel("choices"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("extra question")
+
+    def clean(self):
+        super().clean()
+        if self.kind == QuestionKind.CHOICE and len(self.options) < 2:
+            raise ValidationError({"choices": _("A choice needs at least two options, one per line.")})
+
+    @property
+    def options(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
 class EventProgrammeItem(Orderable):
@@ -551,10 +661,22 @@ class EventDocument(AttachedDocument):
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="attachments")
 
 
-class EventIndexPage(KnowledgeIndexPage):
+class EventIndexPage(RoutablePageMixin, KnowledgeIndexPage):
     subpage_types = ["knowledge.EventPage"]
     parent_page_types = ["portal.HomePage"]
     child_model = EventPage
 
     class Meta:
         verbose_name = _("events section")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["calendar_url"] = self.url + self.reverse_subpage("calendar")
+        return context
+
+    @path("kalendarz/", name="calendar")
+    @path("kalendarz/<int:year>/<int:month>/", name="calendar_month")
+    def calendar(self, request, year=None, month=None):
+        from knowledge import event_views
+
+        return event_views.event_calendar(request, self, year=year, month=month)

@@ -1,21 +1,16 @@
 """Account forms: sign-up with spam traps, login, one-time codes, approval decisions, password reset."""
 
-import time
-
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Municipality
+from portal.spam import SpamTrapMixin
 
 from . import selectors, tasks, tokens
 
-SPAM_REFUSED = _("We could not accept this form. Please check your answers and send it again.")
-TOO_FAST = _("The form was sent too quickly. Please check your answers and send it again.")
-FORM_EXPIRED = _("The form has expired. Please check your answers and send it again.")
 EMAIL_TAKEN = _("An account with this e-mail address already exists. Sign in or reset your password.")
 PASSWORDS_DIFFER = _("The two passwords do not match.")
 
@@ -25,7 +20,7 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_voivodeship_display()})" if obj.voivodeship else obj.name
 
 
-class SignupForm(forms.Form):
+class SignupForm(SpamTrapMixin):
     first_name = forms.CharField(
         label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -67,21 +62,10 @@ class SignupForm(forms.Form):
             "my data to run my account."
         ),
     )
-    # Spam traps: a field people never see (bots fill every input) and the signed time the form was shown.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    HONEYPOT = "website"
-
-    def __init__(self, *args, now: float | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.now = now if now is not None else time.time()
-        if not self.is_bound:
-            self.initial["started"] = tokens.signup_started_token(self.now)
-        self.spam = False
-
-    def visible_fields(self):
-        return [f for f in super().visible_fields() if f.name != self.HONEYPOT]
+    # Spam traps (portal.spam): a field people never see and the signed time the form was shown.
+    started_salt = tokens.SIGNUP_STARTED_SALT
+    min_seconds_setting = "ACCOUNT_SIGNUP_MIN_SECONDS"
+    max_seconds_setting = "ACCOUNT_SIGNUP_MAX_SECONDS"
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -91,21 +75,7 @@ class SignupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get(self.HONEYPOT):
-            self.spam = True
-            raise forms.ValidationError(SPAM_REFUSED)
-        started = tokens.signup_started_read(self.data.get("started", ""))
-        elapsed = self.now - started if started is not None else None
-        if elapsed is None or elapsed < 0:
-            self.spam = True
-            self._renew_started()
-            raise forms.ValidationError(SPAM_REFUSED)
-        if elapsed < settings.ACCOUNT_SIGNUP_MIN_SECONDS:
-            self.spam = True
-            raise forms.ValidationError(TOO_FAST)
-        if elapsed > settings.ACCOUNT_SIGNUP_MAX_SECONDS:
-            self._renew_started()
-            raise forms.ValidationError(FORM_EXPIRED)
+        self.spam_check(data)
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", PASSWORDS_DIFFER)
@@ -121,11 +91,6 @@ class SignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
-
-    def _renew_started(self):
-        # The re-shown form gets a fresh start time, so the next honest attempt passes.
-        self.data = self.data.copy()
-        self.data["started"] = tokens.signup_started_token(self.now)
 
 
 class LoginForm(forms.Form):

@@ -346,3 +346,8 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=0.0,
     )
+# Event registration: per-client rate of submitted forms, minimum time to fill the form (spam trap), and
+# how many days after an event its registrations' personal data is anonymised (counts are kept).
+EVENT_REGISTRATION_RATE = env_str("EVENT_REGISTRATION_RATE", "10/h")
+EVENT_REGISTRATION_MIN_SECONDS = env_int("EVENT_REGISTRATION_MIN_SECONDS", 3)
+EVENT_REGISTRATION_RETENTION_DAYS = env_int("EVENT_REGISTRATION_RETENTION_DAYS", 30)
