@@ -41,6 +41,9 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
 
 
 def _revalidate_in_browser(response):
+    # Views marked never_cache (forms, personal pages) keep their private, no-store header.
+    if "private" in response.get("Cache-Control", ""):
+        return response
     # The server-side copy is cleared on publish; browsers must not keep their own copy for minutes.
     control = response.get("Cache-Control", "")
     if "private" in control or "no-store" in control:

@@ -614,7 +614,7 @@ class EventPage(RoutablePageMixin, KnowledgePage):
 
         return event_views.registration_manage(request, self, token)
 
-    @path("wydarzenie.ics", name="ics")
+    @path("ical/", name="ics")
     def ics(self, request):
         from knowledge import event_views
 
