@@ -208,6 +208,9 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
     from consultations.demo import desk_demo_load
 
     desk = desk_demo_load()
+    from knowledge.events_demo import events_demo_load
+
+    events_demo_load()
     # Owners receive the review reminders, so every demo page belongs to the demo editor.
     for model in (TrainingMaterialPage, GoodPracticePage, NewsPage, EventPage):
         model.objects.filter(owner__isnull=True).update(owner=editor)

@@ -41,3 +41,20 @@ def test_demo_accounts_can_log_in_to_the_polish_admin(client):
     assert 'lang="pl"' in html
     assert client.login(username="redaktor", password="demo-haslo")
     assert client.get("/admin/").status_code == 200
+
+
+def test_demo_events_show_a_closed_an_open_and_a_full_registration(client):
+    call_command("load_demo")
+    call_command("load_demo")
+    opole = km.EventPage.objects.get(slug="rops-opole-spotkanie-informacyjne-cus-2023")
+    forum = km.EventPage.objects.get(slug="forum-centrow-uslug-spolecznych-lublin-2027")
+    webinar = km.EventPage.objects.get(slug="webinarium-ipus-w-praktyce-2027")
+    assert opole.approval == "organiser" and opole.attachments.count() == 2  # programme and form
+    assert opole.registrations.count() == 3 and not opole.registrations.exclude(email="").exists()
+    closed = client.get(opole.url + "rejestracja/").content.decode()
+    assert "The registration deadline has passed." in closed and 'name="email"' not in closed
+    assert 'name="email"' in client.get(forum.url + "rejestracja/").content.decode()
+    assert forum.questions.count() == 3
+    statuses = sorted(webinar.registrations.values_list("status", flat=True))
+    assert statuses == ["confirmed"] * 3 + ["waitlisted"] * 2
+    assert "All places are taken" in client.get(webinar.url + "rejestracja/").content.decode()
