@@ -27,6 +27,16 @@ def client():
 
 
 @pytest.fixture
+def english(client, settings):
+    """Tests that read messages ask for the English interface (language cookie); the catalogue is separate."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def gogolin(db):
     return MunicipalityFactory(name="Gogolin", voivodeship="opolskie")
 

@@ -15,7 +15,7 @@ from tests.factories import WARSAW, MunicipalityFactory, UserFactory
 
 from .conftest import NOW, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = RegistrationStatus
 

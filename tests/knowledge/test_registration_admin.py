@@ -14,7 +14,7 @@ from tests.factories import MunicipalityFactory, UserFactory
 
 from .conftest import NOW, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.factories import WARSAW
 
 from .conftest import CLAUSE, form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def form_url(event):

@@ -43,7 +43,8 @@ def test_demo_accounts_can_log_in_to_the_polish_admin(client):
     assert client.get("/admin/").status_code == 200
 
 
-def test_demo_events_show_a_closed_an_open_and_a_full_registration(client):
+def test_demo_events_show_a_closed_an_open_and_a_full_registration(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # reads English messages
     call_command("load_demo")
     call_command("load_demo")
     opole = km.EventPage.objects.get(slug="rops-opole-spotkanie-informacyjne-cus-2023")
