@@ -149,10 +149,9 @@ def test_asking_with_the_keyboard_only(page, people):
     expect(form.locator("#id_privacy_accepted")).to_be_checked()
     snap(page, "consultation-form-errors")
 
-    # The skip link leads past the header straight to the summary, whose link leads to the field.
-    tab_to(page, ".skip-link", limit=1)
-    page.keyboard.press("Enter")
-    tab_to(page, '#error-summary a[href="#id_title"]', limit=5)
+    # The summary takes the focus, so the next Tab reaches its link, which leads to the field.
+    expect(summary).to_be_focused()
+    tab_to(page, '#error-summary a[href="#id_title"]', limit=3)
     page.keyboard.press("Enter")
     expect(page.locator("#id_title")).to_be_focused()
     assert page.evaluate(FOCUSED_IS_VISIBLE), "no visible focus on the title field after the error link"
