@@ -1,6 +1,7 @@
 """The rules of event registration through the services: places, waiting list, deadlines, e-mails, privacy."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -275,3 +276,35 @@ class TestPrivacy:
         assert all(r.municipality == gogolin for r in rows)
         assert not RegistrationEmail.objects.filter(registration__event=event).exists()
         assert services.per_municipality(event)[0]["total"] == 2
+
+
+class TestPeriodicCommand:
+    def test_events_tick_retries_reminds_and_anonymises(self, open_event, gogolin):
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        now = timezone.now()
+        past = open_event(
+            start=now - dt.timedelta(days=45),
+            end=now - dt.timedelta(days=45) + dt.timedelta(hours=2),
+            registration_deadline=None,
+        )
+        submit(past, person(gogolin, 1), now=now - dt.timedelta(days=50))
+        tomorrow = open_event(
+            start=now + dt.timedelta(hours=20), end=now + dt.timedelta(hours=22), registration_deadline=None
+        )
+        with override_settings(EMAIL_BACKEND="tests.knowledge.test_registration.BrokenBackend"):
+            submit(tomorrow, person(gogolin, 2), now=now - dt.timedelta(hours=1))
+        # The pause after the failed attempt is over.
+        RegistrationEmail.objects.filter(sent_at__isnull=True).update(next_attempt_at=now)
+        mail.outbox.clear()
+        out = io.StringIO()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("events_tick", stdout=out)
+        assert "e-mails sent 1" in out.getvalue() and "reminders 1" in out.getvalue()
+        assert "registrations anonymised 1" in out.getvalue()
+        assert sorted(m.subject.split(":")[0] for m in mail.outbox) == [
+            "Potwierdzamy miejsce",
+            "Przypomnienie",
+        ]
+        assert past.registrations.get().email == ""

@@ -136,6 +136,19 @@ class TestForm:
         assert client.get(form_url(event) + "zgloszenie/abc/").status_code == 404
 
 
+class TestEventPage:
+    def test_hybrid_event_explains_both_ways_of_taking_part(self, client, make):
+        event = make.event(mode="hybrid", online_url="https://spotkania.example.org/cus")
+        html = client.get(event.url).content.decode()
+        assert "Taking part in person or online" in html
+        assert "https://spotkania.example.org/cus" in html
+
+    def test_closed_registration_shows_its_date_and_no_form_link(self, client, open_event):
+        event = open_event(registration_deadline=dt.datetime(2023, 4, 20, 23, 59, tzinfo=WARSAW))
+        html = client.get(event.url).content.decode()
+        assert "Registration closed on 20" in html and form_url(event) not in html
+
+
 class TestCalendars:
     def test_ics_of_one_event_and_the_feed_of_all(self, client, make):
         event = make.event(
