@@ -10,10 +10,15 @@ def _clear_navigation(**kwargs):
     from wagtail.models import Site
 
     from knowledge.selectors import TOPICS_URL_CACHE_KEY
+    from portal.models import HOME_CACHE_KEY
 
     keys = [TOPICS_URL_CACHE_KEY]
     for site_id, root_id in Site.objects.values_list("pk", "root_page_id"):
-        keys += [NAV_CACHE_KEY.format(root=root_id), SETTINGS_CACHE_KEY.format(site=site_id)]
+        keys += [
+            NAV_CACHE_KEY.format(root=root_id),
+            SETTINGS_CACHE_KEY.format(site=site_id),
+            HOME_CACHE_KEY.format(page=root_id),
+        ]
     cache.delete_many(keys)
 
 

@@ -108,6 +108,18 @@ class KnowledgeIndexPage(Page):
     class Meta:
         abstract = True
 
+    def route(self, request, path_components):
+        # Sections hold only their own page type, so the child is fetched with its specific fields in one
+        # query instead of Wagtail's two (the base page, then .specific).
+        if not path_components or getattr(self, "child_model", None) is None:
+            return super().route(request, path_components)
+        try:
+            child = self.child_model.objects.child_of(self).get(slug=path_components[0])
+        except self.child_model.DoesNotExist:
+            return super().route(request, path_components)
+        child._cached_parent_obj = self  # the breadcrumbs ask for it
+        return child.route(request, path_components[1:])
+
     def get_template(self, request, *args, **kwargs):
         # Every section shares one listing template; the filters differ, not the layout.
         return "knowledge/index_page.html"

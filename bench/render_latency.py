@@ -1,0 +1,98 @@
+"""Time rendering without the page cache, one request at a time, in-process (Django test client).
+
+Prints mean, p50, p95 and the SQL query count per page: home, a filtered listing, a detail page of each
+type. Uses whatever DATABASE_URL points at (the benchmarks use PostgreSQL with demo_scale content).
+
+    DATABASE_URL=postgres://cus:cus@127.0.0.1:5433/cus_perf .venv/bin/python bench/render_latency.py [-n 200]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-but-long-enough-for-django-checks-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("STATIC_ROOT", str(Path(__file__).resolve().parent / "results" / "static"))
+os.environ.setdefault("MEDIA_ROOT", str(Path(__file__).resolve().parent / "results" / "media"))
+# Measure what rendering costs, not what the full-page cache saves.
+os.environ["PAGE_CACHE_SECONDS"] = "0"
+django.setup()
+
+if not (Path(os.environ["STATIC_ROOT"]) / "staticfiles.json").exists():
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from knowledge import models as km  # noqa: E402
+
+
+def targets() -> list[tuple[str, str]]:
+    urls = [("home", "/"), ("listing", "/dobre-praktyki/?voivodeship=opolskie&sort=-date")]
+    for model in (
+        km.LegalInterpretationPage,
+        km.GoodPracticePage,
+        km.TrainingMaterialPage,
+        km.NewsPage,
+        km.EventPage,
+    ):
+        page = model.objects.live().order_by("pk").first()
+        if page is not None:
+            urls.append((f"detail:{model.__name__.removesuffix('Page')}", page.url))
+    return urls
+
+
+def measure(client, url: str, n: int) -> dict:
+    for _ in range(5):  # warm the process: imports, templates, the navigation cache
+        client.get(url, secure=True)
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    # A wrapper rather than the debug query log, which the request_started signal empties mid-request.
+    with connection.execute_wrapper(count):
+        response = client.get(url, secure=True)
+    if os.environ.get("SHOW_QUERIES"):
+        print("\n".join(f"    {q[:160]}" for q in queries))
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        client.get(url, secure=True)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "mean": statistics.fmean(times),
+        "p50": times[len(times) // 2],
+        "p95": times[int(len(times) * 0.95) - 1],
+        "queries": len(queries),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=200, help="requests per page")
+    args = parser.parse_args()
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(f"rendering without the page cache, one request at a time, n={args.n}, {connection.vendor}")
+    print(f"{'page':22s} {'mean_ms':>8s} {'p50_ms':>8s} {'p95_ms':>8s} {'queries':>8s}  url")
+    for name, url in targets():
+        r = measure(client, url, args.n)
+        print(f"{name:22s} {r['mean']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['queries']:8d}  {url}")
+
+
+if __name__ == "__main__":
+    main()
