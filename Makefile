@@ -27,8 +27,9 @@ format: ## Format the code with ruff
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: ## Page throughput and latency (gunicorn, PostgreSQL), search relevance and latency per engine, consultation routing
+bench: ## Pages at 10,000 pages and cases (cached, rendered, nginx ceiling, desk list, search API), search relevance and latency, routing
 	bench/http_pages.sh
+	REUSE_DB=1 bench/render_latency.sh
 	bench/search_relevance.sh
 	bench/search_latency.sh
 	.venv/bin/python bench/consultation_routing.py

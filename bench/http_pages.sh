@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Serve the portal with gunicorn (production settings, DEBUG off, PostgreSQL, demo content) and measure
-# requests/second and p50/p95/p99 latency of the home page, a filtered listing and a detail page with wrk.
+# Serve the portal with gunicorn (production settings, DEBUG off, PostgreSQL, demo content scaled to
+# PAGES knowledge pages and CASES desk cases) and measure requests/second and p50/p95/p99 latency with wrk:
+# the home page, a filtered listing and a detail page, cached and rendered side by side, an nginx static
+# file of the same size in the same run as the ceiling, a lawyer's case list (signed in, so never cached)
+# and, when Elasticsearch runs or SEARCH=1, the search API on Elasticsearch.
 #
-#   bench/http_pages.sh                 # 16 connections, 20 s per URL
+#   bench/http_pages.sh                          # 10,000 pages and cases, 16 connections, 20 s per URL
 #   CONNECTIONS=32 DURATION=30 bench/http_pages.sh
+#   PAGES=45 CASES=0 bench/http_pages.sh         # the plain demo
+#   REUSE_DB=1 bench/http_pages.sh               # keep the scaled database of the previous run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONNECTIONS="${CONNECTIONS:-16}"
 DURATION="${DURATION:-20}"
-WORKERS="${WORKERS:-3}"
+WORKERS="${WORKERS:-$(( 2 * $(nproc) + 1 ))}"
+PAGES="${PAGES:-10000}"
+CASES="${CASES:-10000}"
 PORT="${BENCH_PORT:-8093}"
 OUT=bench/results
 mkdir -p "$OUT"
@@ -19,8 +26,26 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 scripts/postgres.sh start >/dev/null
 PG_URL="$(scripts/postgres.sh url)"
 BENCH_DB=cus_bench
-PGPASSWORD=cus psql -q -h 127.0.0.1 -p "${PGPORT_CUS:-5433}" -U cus -d cus -c "DROP DATABASE IF EXISTS $BENCH_DB" \
-  -c "CREATE DATABASE $BENCH_DB" >/dev/null
+fresh_db=1
+if [ -n "${REUSE_DB:-}" ] && PGPASSWORD=cus psql -h 127.0.0.1 -p "${PGPORT_CUS:-5433}" -U cus -d "$BENCH_DB" \
+  -c "select 1" >/dev/null 2>&1; then
+  fresh_db=
+fi
+if [ -n "$fresh_db" ]; then
+  PGPASSWORD=cus psql -q -h 127.0.0.1 -p "${PGPORT_CUS:-5433}" -U cus -d cus \
+    -c "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+fi
+# A node that already answers (started from any checkout) is reused; SEARCH=1 starts one if none does.
+ES_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:9200}"
+if curl -sf "$ES_URL/_cluster/health" >/dev/null 2>&1; then
+  SEARCH=1
+elif [ -n "${SEARCH:-}" ]; then
+  ES_URL="$(scripts/elasticsearch.sh start)"
+fi
+if [ -n "${SEARCH:-}" ]; then
+  # Our own index name, so searches and tests run by others on the same node are left alone.
+  export ELASTICSEARCH_URL="$ES_URL" ELASTICSEARCH_INDEX=bench-http-pages
+fi
 
 export DJANGO_SETTINGS_MODULE=portal.settings.production
 export DATABASE_URL="${PG_URL%/*}/$BENCH_DB"
@@ -34,7 +59,22 @@ export LOG_LEVEL=WARNING
 
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/python manage.py load_demo >/dev/null
+if [ -n "$fresh_db" ]; then
+  .venv/bin/python manage.py demo_scale --pages "$PAGES" --cases "$CASES" --no-reindex
+fi
+[ -n "${SEARCH:-}" ] && .venv/bin/python manage.py search_reindex >/dev/null
+# A signed-in lawyer for the case list: a session made directly, as the login form would.
+SESSION="$(.venv/bin/python manage.py shell --no-imports -c "
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+user = get_user_model().objects.get(username='prawnik')
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(user.pk)
+store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+store.save()
+print(store.session_key)")"
 
 BASE_CACHED="http://127.0.0.1:$PORT"
 BASE_RENDER="http://127.0.0.1:$((PORT + 1))"
@@ -51,28 +91,56 @@ done
 
 DETAIL="$(.venv/bin/python manage.py shell --no-imports -c \
   "from knowledge.models import LegalInterpretationPage as P; print(P.objects.live().order_by('pk').first().url)")"
+# The nginx ceiling: a static file the size of the cached home page, on its own port, in this same run.
+NGINX_PORT=$((PORT + 2))
+mkdir -p "$OUT/nginx"
+curl -sf "$BASE_CACHED/" > "$OUT/nginx/page.html"
+sed -e "s#@ROOT@#$PWD/$OUT/nginx#g" -e "s#@PORT@#$NGINX_PORT#g" bench/nginx_static.conf > "$OUT/nginx/nginx.conf"
+nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx"
+trap 'kill "$(cat "$OUT/gunicorn.pid")" "$(cat "$OUT/gunicorn-render.pid")" 2>/dev/null || true;
+  nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx" -s stop 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NGINX_PORT/page.html" >/dev/null && break; sleep 0.1; done
+
 declare -A URLS=(
   [home]="/"
   [listing]="/dobre-praktyki/?voivodeship=opolskie&sort=-date"
   [detail]="$DETAIL"
 )
-echo "gunicorn workers=$WORKERS, wrk connections=$CONNECTIONS, ${DURATION}s per URL, $(nproc) cores"
-printf "%-16s %-58s %9s %8s %8s %8s %7s\n" page url req/s p50_ms p95_ms p99_ms errors
-for mode in cached render; do
-  base=$BASE_CACHED; [ "$mode" = render ] && base=$BASE_RENDER
-  for name in home listing detail; do
-    url="${URLS[$name]}"
-    status=$(curl -s -o /dev/null -w '%{http_code}' "$base$url")
-    [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s bench/wrk_report.lua "$base$url" \
-      > "$OUT/wrk-$mode-$name.txt"
-    line=$(grep '^RESULT' "$OUT/wrk-$mode-$name.txt")
-    eval "$(echo "$line" | sed 's/^RESULT //')"
-    printf "%-16s %-58s %9s %8s %8s %8s %7s\n" "$name ($mode)" "$url" "$rps" "$p50" "$p95" "$p99" \
-      "$((errors + non2xx))"
-  done
-done
+measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
+  local name=$1 url=$2; shift 2
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
+  [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
+  wrk -t2 -c"${CONNS:-$CONNECTIONS}" -d"${DURATION}s" --timeout 5s -s "${WRK_SCRIPT:-bench/wrk_report.lua}" \
+    "$@" "$url" \
+    > "$OUT/wrk-${name// /_}.txt"
+  line=$(grep '^RESULT' "$OUT/wrk-${name// /_}.txt")
+  eval "$(echo "$line" | sed 's/^RESULT //')"
+  local share=""
+  [ -n "${ceiling:-}" ] && share=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+  printf "%-24s %-52s %9s %8s %8s %8s %7s %7s\n" "$name" "/${url#http://127.0.0.1:*/}" "$rps" "$p50" "$p95" \
+    "$p99" "$((errors + non2xx))" "$share"
+}
 
+echo "gunicorn workers=$WORKERS, wrk connections=$CONNECTIONS, ${DURATION}s per URL, $(nproc) cores," \
+  "$PAGES knowledge pages, $CASES cases, page size $(wc -c < "$OUT/nginx/page.html") bytes"
+printf "%-24s %-52s %9s %8s %8s %8s %7s %7s\n" page url req/s p50_ms p95_ms p99_ms errors "%nginx"
+ceiling=
+measure "nginx static (ceiling)" "http://127.0.0.1:$NGINX_PORT/page.html"
+ceiling=$rps
+for name in home listing detail; do
+  measure "$name (cached)" "$BASE_CACHED${URLS[$name]}"
+done
+for name in home listing detail; do
+  measure "$name (rendered)" "$BASE_RENDER${URLS[$name]}"
+done
+# Signed in: the full-page cache never serves these, so this is the rendering cost under load.
+measure "desk list (lawyer)" "$BASE_CACHED/konsultacje/" -H "Cookie: sessionid=$SESSION"
+CONNS=1 measure "desk list (lawyer) c=1" "$BASE_CACHED/konsultacje/" -H "Cookie: sessionid=$SESSION"
+if [ -n "${SEARCH:-}" ]; then
+  # Distinct queries in turn, so neither Elasticsearch's request cache nor ours answers them all.
+  WRK_SCRIPT=bench/wrk_search.lua measure "search API (ES)" "$BASE_RENDER/api/search/?q=uchwa%C5%82a"
+fi
 echo
 echo "SQL queries per listing request (rendered, page cache off):"
 .venv/bin/python bench/listing_queries.py
