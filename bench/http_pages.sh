@@ -111,7 +111,8 @@ measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
   local status
   status=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
-  wrk -t2 -c"${CONNS:-$CONNECTIONS}" -d"${DURATION}s" --timeout 5s -s "${WRK_SCRIPT:-bench/wrk_report.lua}" \
+  local conns="${CONNS:-$CONNECTIONS}"
+  wrk -t"$(( conns < 2 ? 1 : 2 ))" -c"$conns" -d"${DURATION}s" --timeout 5s -s "${WRK_SCRIPT:-bench/wrk_report.lua}" \
     "$@" "$url" \
     > "$OUT/wrk-${name// /_}.txt"
   line=$(grep '^RESULT' "$OUT/wrk-${name// /_}.txt")
