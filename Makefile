@@ -27,7 +27,7 @@ format: ## Format the code with ruff
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: ## Pages at 10,000 pages and cases (cached, rendered, nginx ceiling, desk list, search API), search relevance and latency, routing
+bench: ## Throughput and latency at 10,000 pages and cases (cached, rendered, nginx ceiling, desk list, search API), search relevance and latency, routing
 	bench/http_pages.sh
 	REUSE_DB=1 bench/render_latency.sh
 	bench/search_relevance.sh
