@@ -194,11 +194,15 @@ class CaseFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     q = forms.CharField(label=_("Number or title"), required=False, max_length=100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff=True, **kwargs):
         from consultations.choices import Status
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("open")), ("all", _("all"))] + list(Status.choices)
+        # Staff start from their open work; requesters from everything their municipality asked.
+        first = [("", _("open")), ("all", _("all"))] if staff else [("", _("all"))]
+        self.fields["status"].choices = first + list(Status.choices)
+        if not staff:
+            del self.fields["role"]
 
 
 class KnowledgeDraftForm(forms.Form):

@@ -71,7 +71,7 @@ def consultation_list(request):
     viewer = _viewer(request)
     if not viewer.known:
         return render(request, "consultations/no_access.html", status=403)
-    filters = forms.CaseFilterForm(request.GET or None)
+    filters = forms.CaseFilterForm(request.GET or None, staff=viewer.staff)
     cases = selectors.consultations_visible_to(request.user).select_related("municipality", "assignee__user")
     if viewer.adviser is not None and not viewer.coordinator and request.GET.get("scope") != "all":
         cases = cases.filter(assignee=viewer.adviser)
@@ -88,9 +88,9 @@ def consultation_list(request):
             cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=today)
         if data["q"]:
             cases = cases.filter(Q(number__icontains=data["q"]) | Q(title__icontains=data["q"]))
-    if status == "":
-        cases = cases.filter(status__in=OPEN_STATUSES)
-    elif status != "all":
+    if status == "" and viewer.staff:
+        cases = cases.filter(status__in=OPEN_STATUSES)  # staff start from their open work
+    elif status not in ("", "all"):
         cases = cases.filter(status=status)
     cases = cases.order_by("due_date", "pk") if viewer.staff else cases.order_by("-submitted_at")
     page = Paginator(cases, 25).get_page(request.GET.get("page"))

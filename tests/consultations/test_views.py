@@ -312,3 +312,17 @@ class TestNotificationsAndSearch:
         data = client.get(reverse("consultation_similar"), {"q": "klub seniora"}).json()
         assert [r["title"] for r in data["results"]] == ["Klub seniora prowadzony przez CUS"]
         assert client.get(reverse("consultation_similar"), {"q": "ab"}).json() == {"results": []}
+
+
+def test_requesters_see_all_their_cases_and_staff_their_open_ones(client, desk):
+    open_case = desk.ask(title="Otwarta sprawa")
+    answered = desk.ask(title="Sprawa z odpowiedzią")
+    services.consultation_answer(consultation=answered, actor=desk.lawyer.user, body="Tak")
+    client.force_login(desk.official)
+    page = client.get(reverse("consultation_list")).content.decode()
+    assert open_case.number in page and answered.number in page
+    client.force_login(desk.lawyer.user)
+    page = client.get(reverse("consultation_list")).content.decode()
+    assert open_case.number in page and answered.number not in page
+    page = client.get(reverse("consultation_list"), {"status": "answered"}).content.decode()
+    assert answered.number in page and open_case.number not in page
