@@ -75,15 +75,19 @@ class PageDocument(Document):
         )
 
 
-def _ranked(tokens: list[str]):
-    """BM25 over the weighted fields × status factor × (1 + a mild, fading recency boost)."""
+def _match(tokens: list[str]):
+    """BM25 over the weighted fields."""
     fields = [f"{name}_norm^{FIELD_WEIGHTS[name]}" for name in ("title", "basis", "summary", "body")]
     # combined_fields scores the weighted fields as one (BM25F), so a rare word in the body is not drowned
     # by frequent words that also happen to stand in titles.
-    match = Q("combined_fields", query=" ".join(tokens), fields=fields, operator="or")
+    return Q("combined_fields", query=" ".join(tokens), fields=fields, operator="or")
+
+
+def _boosted(query):
+    """The query's score × status factor × (1 + a mild, fading recency boost)."""
     # In "multiply" mode a function whose filter does not match counts as 1.
     by_status = FunctionScore(
-        query=match,
+        query=query,
         functions=[{"filter": Q("term", status=status), "weight": f} for status, f in STATUS_FACTOR.items()],
         score_mode="multiply",
         boost_mode="multiply",
@@ -98,6 +102,24 @@ def _ranked(tokens: list[str]):
         score_mode="sum",
         boost_mode="multiply",
     )
+
+
+# Ordered by relevance, status and recency are applied to the best RESCORE_WINDOW matches only (a rescore):
+# they change a score by at most -50% / +15%, so only the top of the list can move, and computing them for
+# every match cost more than the match itself when a common word matched most of the collection.
+RESCORE_WINDOW = 200
+
+
+def _rescore(query: EngineQuery) -> dict:
+    return {
+        "window_size": max(RESCORE_WINDOW, query.offset + query.limit),
+        "query": {
+            "rescore_query": _boosted(Q("match_all")).to_dict(),
+            "query_weight": 1.0,
+            "rescore_query_weight": 1.0,
+            "score_mode": "multiply",
+        },
+    }
 
 
 class PortalFacetedSearch(FacetedSearch):
@@ -119,11 +141,15 @@ class PortalFacetedSearch(FacetedSearch):
         filters = {k: v for k, v in engine_query.filters.items() if v}
         if "year" in filters:
             filters["year"] = str(filters["year"])
-        sort = ("-date", "_score") if engine_query.sort == "date" else ("_score", "-date")
-        super().__init__(" ".join(engine_query.tokens), filters=filters, sort=sort)
+        by_date = engine_query.sort == "date"
+        # Ordered by relevance there is no sort clause: Elasticsearch rescores only results ordered by score.
+        super().__init__(
+            " ".join(engine_query.tokens), filters=filters, sort=("-date", "_score") if by_date else ()
+        )
 
     def query(self, search, query):
-        return search.query(_ranked(self.engine_query.tokens))
+        match = _match(self.engine_query.tokens)
+        return search.query(_boosted(match) if self.engine_query.sort == "date" else match)
 
     def highlight(self, search):
         # Snippets are cut from the entry's own text in Python; highlighting the normalised fields here
@@ -211,6 +237,8 @@ class ElasticBackend(SearchBackend):
         faceted = PortalFacetedSearch(query, self.alias, "portal")
         search = faceted.build_search().extra(from_=query.offset, size=query.limit, track_total_hits=True)
         search = search.source(False)  # only ids are read
+        if query.sort != "date":
+            search = search.extra(rescore=_rescore(query))
         response = search.using(self.client).index(self.alias).execute()
         hits = [(int(hit.meta.id), float(hit.meta.score or 0.0)) for hit in response]
         facets = {}
