@@ -31,6 +31,8 @@ tick() {
     failed=0
     run consultations_tick
     run publish_scheduled
+    # Index changes Elasticsearch missed while it was unreachable (nothing to do on the database engines).
+    run search_catch_up
     # Events' periodic work (registration deadlines, reminders) where this version of the portal has it.
     if has_command events_tick; then run events_tick; fi
     return "$failed"
