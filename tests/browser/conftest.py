@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -135,3 +136,30 @@ def sign_in(page, username: str, password: str = "haslo-testowe") -> None:
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/konto/logowanie/" not in url)
+
+
+def polish(message) -> str:
+    """What the Polish interface shows for an English message id or a lazy translation."""
+    with translation.override("pl"):
+        return str(translation.gettext(message) if isinstance(message, str) else message)
+
+
+# A keyboard user sees where they are only by the focus outline: at least 2px of it.
+FOCUSED_IS_VISIBLE = """() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+}"""
+
+
+def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 80) -> None:
+    """Presses Tab (or Shift+Tab) until the element matching ``selector`` has the focus.
+
+    Every stop on the way must show where the focus is: a keyboard user sees nothing else.
+    """
+    for _ in range(limit):
+        page.keyboard.press(key)
+        active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        assert page.evaluate(FOCUSED_IS_VISIBLE), f"no visible focus on {active}"
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    pytest.fail(f"{selector} not reached with {limit} presses of {key}")

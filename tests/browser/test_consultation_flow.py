@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations.choices import Status
 from consultations.models import Adviser, Consultation
 from portal.demo_files import text_pdf
-from tests.browser.conftest import sign_in, snap
+from tests.browser.conftest import FOCUSED_IS_VISIBLE, polish, sign_in, snap, tab_to
 from tests.consultations.conftest import make_official
 from tests.factories import MunicipalityFactory, UserFactory
 
@@ -30,11 +30,6 @@ def people(site):
     expert = UserFactory(username="ekspert", first_name="Ewa", last_name="Ekspert")
     Adviser.objects.create(user=expert, role="expert")
     return {"official": official.username, "lawyer": lawyer.username}
-
-
-def polish(label) -> str:
-    with translation.override("pl"):
-        return str(label)
 
 
 def test_official_asks_lawyer_answers_official_accepts(new_page, people, tmp_path):
@@ -96,26 +91,6 @@ def test_official_asks_lawyer_answers_official_accepts(new_page, people, tmp_pat
     assert case.status == Status.CLOSED
     assert case.assignee.user.username == people["lawyer"]
     assert case.attachments.count() == 1
-
-
-FOCUSED_IS_VISIBLE = """() => {
-    const style = getComputedStyle(document.activeElement);
-    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
-}"""
-
-
-def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 80) -> None:
-    """Presses Tab (or Shift+Tab) until the element matching ``selector`` has the focus.
-
-    Every stop on the way must show where the focus is: a keyboard user sees nothing else.
-    """
-    for _ in range(limit):
-        page.keyboard.press(key)
-        active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
-        assert page.evaluate(FOCUSED_IS_VISIBLE), f"no visible focus on {active}"
-        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
-            return
-    pytest.fail(f"{selector} not reached with {limit} presses of {key}")
 
 
 def test_asking_with_the_keyboard_only(page, people):
