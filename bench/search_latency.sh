@@ -4,6 +4,7 @@
 #   bench/search_latency.sh                                  # sqlite, postgres, elasticsearch
 #   ENGINES=postgres BENCH_DOCS=20000 bench/search_latency.sh  # one engine, fewer documents
 #   BENCH_VERBOSE=1 …                                        # also list the ten slowest queries
+#   REUSE_DB=1 ENGINES=postgres …                            # query the documents of the previous run
 # PostgreSQL runs with persistent connections (DB_CONN_MAX_AGE=60), as a production server should.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,20 +21,21 @@ for engine in ${ENGINES:-sqlite postgres elasticsearch}; do
     unset ELASTICSEARCH_URL DATABASE_URL
     case $engine in
       sqlite)
-        rm -f "$OUT/latency.sqlite3"
+        [ -n "${REUSE_DB:-}" ] || rm -f "$OUT/latency.sqlite3"
         export DATABASE_URL="sqlite:///$PWD/$OUT/latency.sqlite3" ;;
       postgres|elasticsearch)
         scripts/postgres.sh start >/dev/null
-        PGPASSWORD=cus psql -q -h 127.0.0.1 -p "${PGPORT_CUS:-5433}" -U cus -d cus \
+        [ -n "${REUSE_DB:-}" ] || PGPASSWORD=cus psql -q -h 127.0.0.1 -p "${PGPORT_CUS:-5433}" -U cus -d cus \
           -c "DROP DATABASE IF EXISTS cus_latency" -c "CREATE DATABASE cus_latency" >/dev/null 2>&1
         export DATABASE_URL="$(scripts/postgres.sh url | sed 's#/cus$#/cus_latency#')" DB_CONN_MAX_AGE=60
         if [ "$engine" = elasticsearch ]; then
+          [ -z "${REUSE_DB:-}" ] || { echo "REUSE_DB applies to sqlite and postgres" >&2; exit 2; }
           export ELASTICSEARCH_URL="$(scripts/elasticsearch.sh start)" ELASTICSEARCH_INDEX=bench-latency
           curl -fsS -X DELETE "$ELASTICSEARCH_URL/bench-latency-*" >/dev/null 2>&1 || true
         fi ;;
     esac
     .venv/bin/python manage.py migrate --noinput -v0
-    .venv/bin/python manage.py load_demo --glossary-only >/dev/null
-    .venv/bin/python bench/search_latency.py "$EVAL" --docs "${BENCH_DOCS:-100000}"
+    [ -n "${REUSE_DB:-}" ] || .venv/bin/python manage.py load_demo --glossary-only >/dev/null
+    .venv/bin/python bench/search_latency.py "$EVAL" --docs "${BENCH_DOCS:-100000}" ${REUSE_DB:+--reuse}
   )
 done

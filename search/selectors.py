@@ -56,6 +56,7 @@ class SearchPage:
     suggestion: str | None = None
     engine: str = ""
     promoted: list[Promotion] = field(default_factory=list)
+    exact: bool = True  # False: the total and facet counts are estimates (a very large result set)
 
     @property
     def num_pages(self) -> int:
@@ -172,6 +173,7 @@ def search_run(
         suggestion=suggestion,
         engine=backend.name,
         promoted=promotions(query) if page == 1 else [],
+        exact=result.exact,
     )
 
 

@@ -85,6 +85,7 @@ def search_api(request):
     return JsonResponse(
         {
             "count": result.total,
+            "count_exact": result.exact,
             "page": result.page,
             "num_pages": result.num_pages,
             "results": [

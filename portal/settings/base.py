@@ -251,6 +251,15 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "cus-pages")
 ELASTICSEARCH_SHARDS = env_int("ELASTICSEARCH_SHARDS", 1)
 ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 0)
+# PostgreSQL search past this many possible matches (the sum of the query words' document frequencies)
+# estimates its total and facet counts from a fixed sixteenth of the entries and ranks exactly within a
+# window: the entries holding the query's rarest words, up to SEARCH_DATABASE_RANK_WINDOW of them, the
+# SEARCH_DATABASE_TITLE_CANDIDATES most recent with its other words in the title, and the
+# SEARCH_DATABASE_RECENT_CANDIDATES most recent matches.
+SEARCH_DATABASE_EXACT_LIMIT = env_int("SEARCH_DATABASE_EXACT_LIMIT", 5_000)
+SEARCH_DATABASE_RANK_WINDOW = env_int("SEARCH_DATABASE_RANK_WINDOW", 5_000)
+SEARCH_DATABASE_TITLE_CANDIDATES = env_int("SEARCH_DATABASE_TITLE_CANDIDATES", 500)
+SEARCH_DATABASE_RECENT_CANDIDATES = env_int("SEARCH_DATABASE_RECENT_CANDIDATES", 200)
 
 # Content older than its review date shows in the review report this many days ahead.
 PORTAL_REVIEW_WINDOW_DAYS = env_int("PORTAL_REVIEW_WINDOW_DAYS", 30)

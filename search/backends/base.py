@@ -34,6 +34,7 @@ class EngineResult:
     hits: list[tuple[int, float]]  # (SearchEntry id, score), best first
     total: int
     facets: dict = field(default_factory=dict)  # name -> [(value, count)], most frequent first
+    exact: bool = True  # False: total and facet counts are estimates (a very large result set)
 
 
 class SearchBackend:
@@ -94,8 +95,9 @@ class SqlBackend(SearchBackend):
                 clauses.append("e.topics_text LIKE %s")
                 params.append(f"% {value} %")
             elif name == "year":
-                clauses.append(f"{self._year_expr()} = %s")
-                params.append(str(value))
+                # A range rather than the year of each date, so that an index on the date can serve it.
+                clauses.append("e.date >= %s AND e.date < %s")
+                params += [f"{int(value):04d}-01-01", f"{int(value) + 1:04d}-01-01"]
         return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
     facet_columns = ""  # further columns the topic facet reads
@@ -104,28 +106,43 @@ class SqlBackend(SearchBackend):
         """(FROM fragment over the topics of row e, expression of one topic's slug)."""
         raise NotImplementedError
 
-    def search(self, query: EngineQuery) -> EngineResult:
-        from django.db import connection
-
-        if not query.tokens:
-            return EngineResult(hits=[], total=0, facets={})
-        source, score, match_params = self._match(query)
+    def _final(self, score: str) -> str:
+        """The score with the status factor and the recency boost applied."""
         status = " ".join(f"WHEN '{k}' THEN {v}" for k, v in STATUS_FACTOR.items())
-        final = (
+        return (
             f"({score}) * (CASE e.status {status} ELSE 1.0 END)"
             f" * (1.0 + {RECENCY_BOOST} * (CASE WHEN e.date IS NULL THEN 0.0 ELSE"
             f" {self.greatest}(0.0, 1.0 - ({self._age_days_expr()}) / {float(RECENCY_DAYS)}) END))"
         )
-        order = "final DESC, e.date DESC" if query.sort != "date" else "e.date DESC, final DESC"
+
+    def _order(self, query: EngineQuery) -> str:
+        return "final DESC, e.date DESC" if query.sort != "date" else "e.date DESC, final DESC"
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        if not query.tokens:
+            return EngineResult(hits=[], total=0, facets={})
+        source, score, match_params = self._match(query)
+        return self._run(query, source, self._final(score), match_params)
+
+    def _run(
+        self, query: EngineQuery, source: str, final: str, match_params: list, *, with_hits: bool = True
+    ) -> EngineResult:
+        """Hits (unless with_hits=False), total and facets of the rows `source` selects, in one statement."""
+        from django.db import connection
+
+        order = self._order(query)
         # One statement: the full-text match runs once into m, and the page of hits, the total and every
         # facet are read from it. Each part used to repeat the match, which dominated at 100,000 entries.
         where, where_params = self._where(query)
-        parts = [
-            f"SELECT 'hit', CAST(e.id AS TEXT), e.final, ROW_NUMBER() OVER (ORDER BY {order})"
-            f" FROM (SELECT * FROM m e WHERE 1=1 {where} ORDER BY {order} LIMIT %s OFFSET %s) e",
-            f"SELECT 'total', NULL, COUNT(*), 0 FROM m e WHERE 1=1 {where}",
-        ]
-        params = [*match_params, *where_params, query.limit, query.offset, *where_params]
+        parts = [f"SELECT 'total', NULL, COUNT(*), 0 FROM m e WHERE 1=1 {where}"]
+        params = [*match_params, *where_params]
+        if with_hits:
+            parts.insert(
+                0,
+                f"SELECT 'hit', CAST(e.id AS TEXT), e.final, ROW_NUMBER() OVER (ORDER BY {order})"
+                f" FROM (SELECT * FROM m e WHERE 1=1 {where} ORDER BY {order} LIMIT %s OFFSET %s) e",
+            )
+            params = [*match_params, *where_params, query.limit, query.offset, *where_params]
         if query.facets:
             # Each facet counts with every other filter applied, so choosing a value never hides its siblings.
             for name in ("type", "voivodeship", "municipality_kind", "status"):

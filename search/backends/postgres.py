@@ -3,9 +3,10 @@
 import math
 import re
 
+from django.conf import settings
 from django.db import connection
 
-from .base import FIELD_WEIGHTS, EngineQuery, SqlBackend
+from .base import FIELD_WEIGHTS, EngineQuery, EngineResult, SqlBackend
 
 # ts_rank takes weights for D, C, B, A: body, summary, legal basis, title.
 _TOP = FIELD_WEIGHTS["title"]
@@ -38,29 +39,126 @@ class PostgresBackend(SqlBackend):
     def _match(self, query: EngineQuery):
         # Tokens come from the analyser (folded lowercase letters and digits); anything else is dropped, so
         # they can stand in the SQL as literals next to the per-token weights.
-        tokens = [t for t in query.tokens if SAFE_TOKEN.match(t)] or ["-"]
-        expression = " | ".join(f"'{t}'" for t in tokens)
-        source = "search_searchentry e JOIN to_tsquery('simple', %s) q ON e.search_vector @@ q"
+        tokens = self._tokens(query)
+        source = (
+            "search_searchentry e JOIN to_tsquery('simple', %s) q ON e.search_vector @@ q"
+            # Read the stored tsvector once per row: every ts_rank call on the column itself would fetch
+            # and decompress it again, once per query token.
+            " CROSS JOIN LATERAL (SELECT e.search_vector || ''::tsvector AS v OFFSET 0) d"
+        )
+        return source, self._score(tokens, self._idf(tokens)[0]), [self._expression(tokens)]
+
+    @staticmethod
+    def _tokens(query: EngineQuery) -> list[str]:
+        return [t for t in query.tokens if SAFE_TOKEN.match(t)] or ["-"]
+
+    @staticmethod
+    def _expression(tokens) -> str:
+        return " | ".join(f"'{t}'" for t in tokens)
+
+    @staticmethod
+    def _score(tokens, idf: dict[str, float]) -> str:
         # ts_rank knows nothing of how rare a word is; weight each token's rank by its IDF as BM25 would, so
         # that "żłobek" outweighs "centrum". Normalisation 1 divides by 1 + log(length).
-        idf = self._idf(tokens)
-        rank = "ts_rank('" + RANK_WEIGHTS + "'::float4[], e.search_vector, to_tsquery('simple', 'TOKEN'), 1)"
-        score = " + ".join(f"{idf[t]:.4f} * " + rank.replace("TOKEN", t) for t in tokens)
-        return source, score, [expression]
+        rank = "ts_rank('" + RANK_WEIGHTS + "'::float4[], d.v, to_tsquery('simple', 'TOKEN'), 1)"
+        return " + ".join(f"{idf[t]:.4f} * " + rank.replace("TOKEN", t) for t in tokens)
 
-    def _idf(self, tokens: list[str]) -> dict[str, float]:
+    def search(self, query: EngineQuery) -> EngineResult:
+        if not query.tokens:
+            return EngineResult(hits=[], total=0, facets={})
+        tokens = self._tokens(query)
+        idf, frequencies, entries = self._idf(tokens)
+        if min(entries, sum(frequencies.values())) <= settings.SEARCH_DATABASE_EXACT_LIMIT:
+            return super().search(query)
+        return self._search_large(query, tokens, idf, frequencies, entries)
+
+    def _search_large(self, query, tokens, idf, frequencies, entries) -> EngineResult:
+        """A query matching a large share of a large collection, answered without scoring every match.
+
+        Reading and ranking the tsvector of every one of 50,000 matches takes seconds. So, as search
+        engines do past a limit: the total and facet counts are estimated from a fixed sixteenth of the
+        entries, and the ranking is exact within a window of candidates, namely every entry matching the
+        query's rarest words (those whose document frequencies add up to SEARCH_DATABASE_RANK_WINDOW; their
+        IDF dominates the score), the most recent entries with the other words in the title, and the most
+        recent matches. Sorting by date stays exact.
+        """
+        where, where_params = self._where(query)
+        expression = self._expression(tokens)
+        # The sample has an index of its own (ensure_large_result_support).
+        estimate = self._run(
+            query,
+            "search_searchentry e JOIN to_tsquery('simple', %s) q"
+            f" ON e.search_vector @@ q AND {SAMPLE_CONDITION}",
+            "0",
+            [expression],
+            with_hits=False,
+        )
+        scale = SAMPLE_SHARE
+        total = round(estimate.total * scale)
+        if len(tokens) == 1 and not where:
+            total = frequencies.get(tokens[0], total)  # exact: the frequency table counts every entry
+        facets = {
+            name: [(value, max(1, round(count * scale))) for value, count in values]
+            for name, values in estimate.facets.items()
+        }
+
+        final = self._final(self._score(tokens, idf))
+        matching = (
+            f"SELECT * FROM search_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s) {where}"
+        )
+        recent = settings.SEARCH_DATABASE_RECENT_CANDIDATES
+        if query.sort == "date":
+            recent = query.offset + query.limit
+        windows = [(f"{matching} ORDER BY e.date DESC LIMIT %s", [expression, *where_params, recent])]
+        if query.sort != "date":
+            rare, budget = [], 0
+            for token in sorted(tokens, key=lambda t: (frequencies.get(t, 0), t)):
+                if budget + frequencies.get(token, 0) > settings.SEARCH_DATABASE_RANK_WINDOW:
+                    break
+                rare.append(token)
+                budget += frequencies.get(token, 0)
+            if rare:
+                windows.append((matching, [self._expression(rare), *where_params]))
+            common = [t for t in tokens if t not in rare]
+            if common:
+                # A word in the title weighs four times one in the body: the likeliest of the rest to rank.
+                windows.append(
+                    (
+                        "SELECT * FROM search_searchentry e"
+                        f" WHERE e.title_vector @@ to_tsquery('simple', %s) {where}"
+                        " ORDER BY e.date DESC LIMIT %s",
+                        [self._expression(common), *where_params, settings.SEARCH_DATABASE_TITLE_CANDIDATES],
+                    )
+                )
+        # Each candidate is scored where it is read; one seen in both windows is kept once.
+        scored = " UNION ALL ".join(
+            f"SELECT e.id, e.date, {final} AS final FROM ({rows}) e"
+            " CROSS JOIN LATERAL (SELECT e.search_vector || ''::tsvector AS v OFFSET 0) d"
+            for rows, _params in windows
+        )
+        sql = (
+            f"SELECT e.id, max(e.final) AS final FROM ({scored}) e GROUP BY e.id, e.date"
+            f" ORDER BY {self._order(query)}, e.id LIMIT %s OFFSET %s"
+        )
+        params = [p for _rows, window_params in windows for p in window_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, query.limit, query.offset])
+            hits = [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+        return EngineResult(hits=hits, total=max(total, len(hits)), facets=facets, exact=False)
+
+    def _idf(self, tokens: list[str]) -> tuple[dict[str, float], dict[str, int], int]:
+        """(IDF per token, document frequency per token, number of entries)."""
         # Document frequencies come from search_documentfrequency, which triggers keep current on every
         # write (ensure_document_frequencies): a primary-key lookup instead of scanning every entry.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT token, docs FROM search_documentfrequency WHERE token = ANY(%s)", [["", *tokens]]
             )
-            found = dict(cursor.fetchall())
-        total = max(found.get("", 0), 0)
-        return {
-            t: math.log(1 + (total - max(found.get(t, 0), 0) + 0.5) / (max(found.get(t, 0), 0) + 0.5))
-            for t in tokens
-        }
+            found = {token: max(docs, 0) for token, docs in cursor.fetchall()}
+        total = found.pop("", 0)
+        frequencies = {t: found.get(t, 0) for t in tokens}
+        idf = {t: math.log(1 + (total - frequencies[t] + 0.5) / (frequencies[t] + 0.5)) for t in tokens}
+        return idf, frequencies, total
 
     def _topic_slugs(self) -> tuple[str, str]:
         # The slugs as text: splitting ' a b ' is cheaper than reading the topics JSON of every match.
@@ -87,6 +185,32 @@ def ensure_search_vector(schema_connection=None) -> None:
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS search_entry_vector_gin"
             " ON search_searchentry USING GIN (search_vector)"
+        )
+
+
+# Estimates for very large result sets count the matches among one in SAMPLE_SHARE entries, chosen by a
+# hash of the id so that no regular pattern in ids (a periodic import, say) biases them.
+SAMPLE_SHARE = 16
+SAMPLE_CONDITION = f"(hashint8(e.id) & {SAMPLE_SHARE - 1}) = 0"
+
+
+def ensure_large_result_support(schema_connection=None) -> None:
+    conn = schema_connection or connection
+    with conn.cursor() as cursor:
+        # Titles alone, small enough to stay in the row: candidates for ranking a very large result set.
+        cursor.execute(
+            "ALTER TABLE search_searchentry ADD COLUMN IF NOT EXISTS title_vector tsvector"
+            " GENERATED ALWAYS AS (to_tsvector('simple', coalesce(title_norm, ''))) STORED"
+        )
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS search_entry_title_vector_gin"
+            " ON search_searchentry USING GIN (title_vector)"
+        )
+        # The index holds only the sample, so counting its matches never reads (or decompresses) the
+        # tsvectors themselves: a tsvector match in a GIN index needs no recheck.
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS search_entry_vector_sample ON search_searchentry"
+            " USING GIN (search_vector) WHERE " + SAMPLE_CONDITION.replace("e.id", "id")
         )
 
 
