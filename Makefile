@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help run test test-all lint format services bench
+.PHONY: help run test test-all lint audit format services bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ lint: ## ruff, Django's checks and a migrations check
 	.venv/bin/ruff format --check .
 	.venv/bin/python manage.py check
 	.venv/bin/python manage.py makemigrations --check --dry-run
+
+audit: ## Known vulnerabilities in the locked dependencies (pip-audit; needs PyPI's JSON API or OSV)
+	scripts/audit.sh
 
 format: ## Format the code with ruff
 	.venv/bin/ruff format .
