@@ -5,6 +5,8 @@
 #   ENGINES=postgres BENCH_DOCS=20000 bench/search_latency.sh  # one engine, fewer documents
 #   BENCH_VERBOSE=1 …                                        # also list the ten slowest queries
 #   REUSE_DB=1 ENGINES=postgres …                            # query the documents of the previous run
+#   BENCH_AGREEMENT=1 ENGINES=postgres …                     # also compare the windowed ranking of very large
+#                                                            # result sets with exact ranking (slow: scores all)
 # PostgreSQL runs with persistent connections (DB_CONN_MAX_AGE=60), as a production server should.
 set -euo pipefail
 cd "$(dirname "$0")/.."

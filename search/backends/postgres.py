@@ -18,6 +18,9 @@ RANK_WEIGHTS = (
 
 
 SAFE_TOKEN = re.compile(r"^[a-z0-9]+$")
+# In a very large result set, candidates are sought only for the words whose IDF is at least this share of
+# the query's highest.
+NEGLIGIBLE_IDF_SHARE = 0.25
 
 
 class PostgresBackend(SqlBackend):
@@ -106,11 +109,24 @@ class PostgresBackend(SqlBackend):
         matching = (
             f"SELECT * FROM search_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s) {where}"
         )
-        recent = settings.SEARCH_DATABASE_RECENT_CANDIDATES
         if query.sort == "date":
-            recent = query.offset + query.limit
-        windows = [(f"{matching} ORDER BY e.date DESC LIMIT %s", [expression, *where_params, recent])]
-        if query.sort != "date":
+            windows = [
+                (
+                    f"{matching} ORDER BY e.date DESC LIMIT %s",
+                    [expression, *where_params, query.offset + query.limit],
+                )
+            ]
+        else:
+            # Words nearly every entry holds ("społeczny" in a collection about social services) move no
+            # ranking; left in the windows, their matches would crowd out those of the words that do.
+            strongest = max(idf.values())
+            telling = [t for t in tokens if idf[t] >= NEGLIGIBLE_IDF_SHARE * strongest]
+            windows = [
+                (
+                    f"{matching} ORDER BY e.date DESC LIMIT %s",
+                    [self._expression(telling), *where_params, settings.SEARCH_DATABASE_RECENT_CANDIDATES],
+                )
+            ]
             rare, budget = [], 0
             for token in sorted(tokens, key=lambda t: (frequencies.get(t, 0), t)):
                 if budget + frequencies.get(token, 0) > settings.SEARCH_DATABASE_RANK_WINDOW:
@@ -119,7 +135,7 @@ class PostgresBackend(SqlBackend):
                 budget += frequencies.get(token, 0)
             if rare:
                 windows.append((matching, [self._expression(rare), *where_params]))
-            common = [t for t in tokens if t not in rare]
+            common = [t for t in telling if t not in rare]
             if common:
                 # A word in the title weighs four times one in the body: the likeliest of the rest to rank.
                 windows.append(
@@ -130,7 +146,7 @@ class PostgresBackend(SqlBackend):
                         [self._expression(common), *where_params, settings.SEARCH_DATABASE_TITLE_CANDIDATES],
                     )
                 )
-        # Each candidate is scored where it is read; one seen in both windows is kept once.
+        # Each candidate is scored where it is read; one found by several windows is kept once.
         scored = " UNION ALL ".join(
             f"SELECT e.id, e.date, {final} AS final FROM ({rows}) e"
             " CROSS JOIN LATERAL (SELECT e.search_vector || ''::tsvector AS v OFFSET 0) d"
