@@ -1,9 +1,9 @@
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from portal.context_processors import NAV_CACHE_KEY, SETTINGS_CACHE_KEY
+from portal.context_processors import NAV_CACHE_KEY, SETTINGS_CACHE_KEY, SITE_IDS_CACHE_KEY
 
 
 def _clear_navigation(**kwargs):
@@ -55,7 +55,35 @@ def connect():
 
     post_save.connect(page_cache_clear, sender=PortalSettings, dispatch_uid="portal_pages_settings_saved")
     post_save.connect(_clear_settings, sender=PortalSettings, dispatch_uid="portal_settings_saved")
+    from wagtail.models import Site
+
+    post_save.connect(_clear_site_ids, sender=Site, dispatch_uid="portal_site_ids_saved")
+    post_delete.connect(_clear_site_ids, sender=Site, dispatch_uid="portal_site_ids_deleted")
+
+    from django.contrib.auth import get_user_model
+    from wagtail.users.models import UserProfile
+
+    user_model = get_user_model()
+    post_save.connect(_clear_userbar, sender=user_model, dispatch_uid="portal_userbar_user_saved")
+    post_save.connect(_clear_userbar, sender=UserProfile, dispatch_uid="portal_userbar_profile_saved")
+    for through in (user_model.groups.through, user_model.user_permissions.through):
+        m2m_changed.connect(_clear_userbar, sender=through, dispatch_uid=f"portal_userbar_{through.__name__}")
+
+
+def _clear_site_ids(**kwargs):
+    cache.delete(SITE_IDS_CACHE_KEY)
 
 
 def _clear_settings(instance, **kwargs):
     cache.delete(SETTINGS_CACHE_KEY.format(site=instance.site_id))
+
+
+def _clear_userbar(instance, action=None, reverse=False, pk_set=None, **kwargs):
+    from portal.templatetags.portal_tags import userbar_cache_clear
+
+    if action is not None and not action.startswith("post_"):
+        return
+    # From a group's side the users are in pk_set; a whole group cleared is left to the cache's expiry.
+    user_ids = (pk_set or ()) if reverse else [getattr(instance, "user_id", None) or instance.pk]
+    for user_id in user_ids:
+        userbar_cache_clear(user_id)

@@ -125,6 +125,38 @@ def test_logged_in_users_bypass_the_page_cache(client, make, admin_user):
     assert "wagtail-userbar" in client.get(page.url).content.decode()
 
 
+def test_the_user_bar_outside_pages_follows_the_editors_rights(client, site):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="redaktorka", groups=["Editors"])
+    client.force_login(editor)
+    # The search page is no Wagtail page: its user bar is kept per user, and forgotten when rights change.
+    assert "wagtail-userbar" in client.get("/szukaj/").content.decode()
+    assert "wagtail-userbar" in client.get("/szukaj/").content.decode()
+    editor.groups.remove(Group.objects.get(name="Editors"))
+    assert "wagtail-userbar" not in client.get("/szukaj/").content.decode()
+
+
+def test_the_menu_follows_a_change_of_the_sites_root(client, site):
+    from wagtail.models import Page, Site
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="czytelnik"))  # signed in: past the full-page cache
+
+    def menu():
+        html = client.get("/szukaj/").content.decode()
+        return html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+
+    assert "Dobre praktyki" in menu()
+    current = Site.objects.get(hostname="testserver")
+    current.root_page = Page.get_first_root_node().add_child(title="Inny portal", slug="inny")
+    current.save()
+    assert "Dobre praktyki" not in menu()
+
+
 def test_unknown_page_gets_a_helpful_404(client, site):
     response = client.get("/nie-ma-takiej-strony/")
     assert response.status_code == 404
