@@ -21,6 +21,7 @@ from consultations.choices import (
 from knowledge.choices import Voivodeship
 
 S = Status
+STATUS_LABELS = dict(Status.choices)
 
 # The one table of allowed status moves; services.consultation_transition refuses everything else.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -305,7 +306,15 @@ class Consultation(models.Model):
                 condition=Q(urgent=False) | ~Q(urgency_reason=""), name="consultation_urgency_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # An adviser's open work by deadline, as the case list counts and pages it.
+            models.Index(
+                fields=["assignee", "due_date", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="consultation_open_by_assignee",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number}: {self.title}"
@@ -324,6 +333,11 @@ class Consultation(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def status_label(self) -> str:
+        """get_status_display() without rebuilding the choices on every call (lists show it per row)."""
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 class Message(models.Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -37,9 +39,23 @@ def viewer_for(user) -> Viewer:
     cached = getattr(user, "_consultation_viewer", None)
     if cached is not None:
         return cached
-    coordinator = user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
-    adviser = Adviser.objects.filter(user=user).first()
-    official = getattr(user, "official", None) if hasattr(user, "official") else None
+    # One query for the group, the adviser and the official: every desk request starts here.
+    found = (
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .select_related("adviser", "official")
+        .annotate(
+            in_coordinators=Exists(
+                Group.objects.filter(user=OuterRef("pk"), name=COORDINATORS_GROUP),
+            )
+        )
+        .get()
+    )
+    coordinator = user.is_superuser or found.in_coordinators
+    adviser = getattr(found, "adviser", None)
+    if adviser is not None:
+        adviser.user = user
+    official = getattr(found, "official", None)
     municipality_id = (
         official.municipality_id
         if official is not None and official.status == OfficialStatus.ACTIVE

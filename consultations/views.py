@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -56,6 +59,24 @@ def _keep_in_form(form, kept) -> None:
     form.kept_list = kept
 
 
+@lru_cache(maxsize=256)
+def _filters_html(language: str, staff: bool, scope_box: bool, bound: bool, query: tuple) -> str:
+    """The case list's filter form as HTML.
+
+    Its choices are fixed in code, so the same query renders the same form: kept per process, because
+    rendering its selects option by option cost more than the rows of the list.
+    """
+    data = QueryDict(mutable=True)
+    for key, values in query:
+        data.setlist(key, list(values))
+    context = {
+        "filters": forms.CaseFilterForm(data if bound else None, staff=staff),
+        "scope_box": scope_box,
+        "scope_all": data.get("scope") == "all",
+    }
+    return render_to_string("consultations/_case_filters.html", context)
+
+
 def _querystring_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,6 +84,24 @@ def _querystring_without_page(request) -> str:
 
 
 # --- lists ---
+
+FILTER_PARAMETERS = frozenset(forms.CaseFilterForm.base_fields) | {"scope"}
+# The columns the case list shows: the question, the answer and the rest stay in the database.
+LIST_FIELDS = (
+    "year",
+    "sequence",
+    "number",
+    "title",
+    "urgent",
+    "status",
+    "submitted_at",
+    "due_date",
+    "paused_at",
+    "municipality__name",
+    "assignee__user__username",
+    "assignee__user__first_name",
+    "assignee__user__last_name",
+)
 
 
 @login_required
@@ -72,7 +111,11 @@ def consultation_list(request):
     if not viewer.known:
         return render(request, "consultations/no_access.html", status=403)
     filters = forms.CaseFilterForm(request.GET or None, staff=viewer.staff)
-    cases = selectors.consultations_visible_to(request.user).select_related("municipality", "assignee__user")
+    cases = (
+        selectors.consultations_visible_to(request.user)
+        .select_related("municipality", "assignee__user")
+        .only(*LIST_FIELDS)
+    )
     if viewer.adviser is not None and not viewer.coordinator and request.GET.get("scope") != "all":
         cases = cases.filter(assignee=viewer.adviser)
     today = timezone.localdate()
@@ -106,6 +149,13 @@ def consultation_list(request):
             "viewer": viewer,
             "page_obj": page,
             "filters": filters,
+            "filters_html": _filters_html(
+                get_language(),
+                viewer.staff,
+                viewer.adviser is not None and not viewer.coordinator,
+                bool(request.GET),
+                tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k in FILTER_PARAMETERS)),
+            ),
             "queue": queue,
             "today": today,
             "querystring": _querystring_without_page(request),

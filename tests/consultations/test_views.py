@@ -1,6 +1,7 @@
 """The desk through the browser's eyes: asking, the case page, actions, downloads and who sees what."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -326,3 +327,22 @@ def test_requesters_see_all_their_cases_and_staff_their_open_ones(client, desk):
     assert open_case.number in page and answered.number not in page
     page = client.get(reverse("consultation_list"), {"status": "answered"}).content.decode()
     assert answered.number in page and open_case.number not in page
+
+
+def test_a_lawyers_list_stays_within_a_query_budget_however_many_cases(
+    client, desk, django_assert_max_num_queries
+):
+    cases = [desk.ask(title=f"Sprawa numer {n}") for n in range(30)]
+    assert {case.assignee for case in cases} == {desk.lawyer}
+    desk.lawyer.user.groups.add(Group.objects.get(name="Legal reviewers"))  # an editor: the user bar shows
+    client.force_login(desk.lawyer.user)
+    client.get(reverse("consultation_list"))  # fills the navigation and user bar caches
+    # Session, user, the viewer, the count, the page of cases and the unread notices: not one per row.
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("consultation_list")).content.decode()
+    assert page.count('<td><a href="/konsultacje/KONS/') == 25
+    assert "po terminie" in page and "Gogolin" in page and "Piotr Prawnik" in page
+    assert "wagtail-userbar" in page and 'href="?page=2"' in page
+    with django_assert_max_num_queries(6):
+        second = client.get(reverse("consultation_list"), {"page": 2}).content.decode()
+    assert second.count('<td><a href="/konsultacje/KONS/') == 5
