@@ -1,7 +1,8 @@
 """Time rendering without the page cache, one request at a time, in-process (Django test client).
 
-Prints mean, p50, p95 and the SQL query count per page: home, a filtered listing, a detail page of each
-type. Uses whatever DATABASE_URL points at (the benchmarks use PostgreSQL with demo_scale content).
+Prints mean, p50, p95, CPU time and the SQL query count per page: home, a filtered listing, a detail page
+of each type and, when the demo lawyer exists, the desk's case list signed in as that lawyer (never cached).
+Uses whatever DATABASE_URL points at (the benchmarks use PostgreSQL with demo_scale content).
 
     DATABASE_URL=postgres://cus:cus@127.0.0.1:5433/cus_perf .venv/bin/python bench/render_latency.py [-n 200]
 """
@@ -34,8 +35,11 @@ if not (Path(os.environ["STATIC_ROOT"]) / "staticfiles.json").exists():
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from knowledge import models as km  # noqa: E402
+
+LAWYER = "prawnik"
 
 
 def targets() -> list[tuple[str, str]]:
@@ -87,15 +91,31 @@ def measure(client, url: str, n: int) -> dict:
     }
 
 
+def lawyer_client() -> Client | None:
+    """A client signed in as the demo lawyer (demo_scale gives them thousands of cases), if there is one."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=LAWYER).first()
+    if user is None:
+        return None
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=200, help="requests per page")
     args = parser.parse_args()
     client = Client(HTTP_HOST="127.0.0.1")
+    runs = [(name, url, client) for name, url in targets()]
+    lawyer = lawyer_client()
+    if lawyer is not None:
+        runs.append(("desk list (lawyer)", reverse("consultation_list"), lawyer))
     print(f"rendering without the page cache, one request at a time, n={args.n}, {connection.vendor}")
     print(f"{'page':26s} {'mean_ms':>8s} {'p50_ms':>8s} {'p95_ms':>8s} {'cpu_ms':>8s} {'queries':>8s}  url")
-    for name, url in targets():
-        r = measure(client, url, args.n)
+    for name, url, runner in runs:
+        r = measure(runner, url, args.n)
         figures = f"{r['mean']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['cpu']:8.1f} {r['queries']:8d}"
         print(f"{name:26s} {figures}  {url}")
 
