@@ -61,9 +61,15 @@ _PERSONAL_NAMES = frozenset({"imię", "nazwisko"})
 
 _FOLD_TABLE = str.maketrans("ąćęłńóśźż", "acelnoszz")
 # Letters and digits, plus combining marks so NFD-encoded text ("a" + U+0328) stays one word.
-_WORD_RE = re.compile(
-    r"[^\W_](?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])*"
-)
+_MARKS = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_WORD = rf"[^\W_](?:[^\W_]|{_MARKS})*"
+_WORD_RE = re.compile(_WORD)
+# A word with the dot that may follow it ("art." is looked up as an abbreviation).
+_WORD_KEY_RE = re.compile(_WORD + r"\.?")
+# A word, a hyphen and the next word ("CUS-ów"): where an acronym's inflected ending may stand.
+# Without combining marks and underscores a word is a run of \w: the same words, found twice as fast.
+_PLAIN_WORD_KEY_RE = re.compile(r"\w+\.?")
+_MARKS_RE = re.compile(_MARKS)
 _LEMMA_JUNK_RE = re.compile(r"[\W_]+")
 
 # Caches are reset when they grow past this many words; a corpus vocabulary rarely exceeds it.
@@ -247,6 +253,81 @@ class Analyzer:
                     out.append((token, lemmas))
             self._freq.update(lemma for _token, lemmas in out for lemma in lemmas)
         return out
+
+    def matching_spans(self, text: str, lemmas: set[str]) -> list[tuple[int, int]]:
+        """Offsets of the words of ``text`` that analyse_words() gives one of ``lemmas``, in text order.
+
+        The same analysis as analyse_words() (and the same learning and counting), but each distinct word is
+        looked up once and the text is scanned by regular expressions: snippets are cut from whole bodies
+        on every search.
+        """
+        if _MARKS_RE.search(text):
+            # Combining marks make word boundaries subtler than the patterns below assume.
+            return self._matching_spans_by_word(text, lemmas)
+        plain = "_" not in text
+        counts = Counter((_PLAIN_WORD_KEY_RE if plain else _WORD_KEY_RE).findall(text))
+        skipped = set()
+        hyphen = text.find("-", 1)
+        while hyphen > 0:
+            # Acronym-shaped words have at most 8 characters: look no further back.
+            start = hyphen
+            while start > 0 and hyphen - start <= 8 and text[start - 1].isalnum():
+                start -= 1
+            ending = _WORD_RE.match(text, hyphen + 1)
+            if (
+                ending
+                and start < hyphen
+                and self._is_acronym_ending(
+                    text, Token(text[start:hyphen], start, hyphen), Token(ending.group(), *ending.span())
+                )
+            ):
+                word = ending.group()
+                dotted = ending.end() < len(text) and text[ending.end()] == "."
+                counts[word + "." if dotted else word] -= 1
+                skipped.add(ending.start())
+            hyphen = text.find("-", hyphen + 1)
+        wanted = self._count_and_select(counts, lemmas)
+        if not wanted:
+            return []
+        alternatives = [
+            re.escape(key[:-1]) + r"(?=\.)" if key.endswith(".") else re.escape(key) + r"(?!\.)"
+            for key in sorted(wanted, key=len, reverse=True)
+        ]
+        edges = (r"\b", r"\b") if plain else (r"(?<![^\W_])", r"(?![^\W_])")
+        pattern = re.compile(edges[0] + "(?:" + "|".join(alternatives) + ")" + edges[1])
+        return [match.span() for match in pattern.finditer(text) if match.start() not in skipped]
+
+    def _matching_spans_by_word(self, text: str, lemmas: set[str]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int, str]] = []
+        counts: Counter[str] = Counter()
+        previous: Token | None = None
+        for token in tokenize(text):
+            if previous is not None and self._is_acronym_ending(text, previous, token):
+                previous = token
+                continue
+            previous = token
+            key = token.text + "." if token.end < len(text) and text[token.end] == "." else token.text
+            counts[key] += 1
+            spans.append((token.start, token.end, key))
+        wanted = self._count_and_select(counts, lemmas)
+        return [(start, end) for start, end, key in spans if key in wanted]
+
+    def _count_and_select(self, counts: Counter[str], lemmas: set[str]) -> set[str]:
+        """Count the words' lemmas as analyse_words() does; return the words having one of ``lemmas``."""
+        wanted = set()
+        with self._lock:
+            cache = self._index_cache
+            for key, count in counts.items():
+                if count <= 0:
+                    continue
+                found = cache.get(key)
+                if found is None:
+                    found = self._index_word(key)
+                for lemma in found:
+                    self._freq[lemma] += count
+                if not lemmas.isdisjoint(found):
+                    wanted.add(key)
+        return wanted
 
     @staticmethod
     def _is_acronym_ending(text: str, previous: Token, token: Token) -> bool:

@@ -24,6 +24,8 @@ TYPE_LABELS = {
 }
 CITATION_RE = re.compile(r"\bart\.?\s*(\d+[a-z]*)\b", re.IGNORECASE)
 SNIPPET_CHARS = 240
+# What a hit is built from: the other normalised texts are long and only the engines read them.
+HIT_FIELDS = ("title", "url", "type", "date", "status", "summary", "body", "body_norm")
 
 
 @dataclass
@@ -91,16 +93,19 @@ def snippet(analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS
     """The passage with the most matched words, matched words in <mark>, HTML-escaped."""
     if not text:
         return ""
-    words = analyser_tokens(analyser, text)
-    matches = [(start, end) for start, end, lemmas in words if lemmas & highlight]
+    matches = analyser.matching_spans(text, highlight)
     if not matches:
         cut = text[:width]
         return escape(cut) + ("…" if len(text) > width else "")
-    best_start, best_count = matches[0][0], 0
+    # Matches are in text order: the window starting at match i holds matches i..last-1, where last only
+    # moves forward as i does.
+    best_start, best_count, last = matches[0][0], 0, 0
     for i, (start, _end) in enumerate(matches):
-        count = sum(1 for s, _e in matches[i:] if s < start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+        last = max(last, i)
+        while last < len(matches) and matches[last][0] < start + width:
+            last += 1
+        if last - i > best_count:
+            best_start, best_count = start, last - i
     begin = max(0, best_start - width // 4)
     if begin:
         space = text.rfind(" ", 0, begin)
@@ -115,10 +120,6 @@ def snippet(analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS
         pos = stop
     out.append(escape(text[pos:end]))
     return ("…" if begin else "") + "".join(out).strip() + ("…" if end < len(text) else "")
-
-
-def analyser_tokens(analyser, text: str):
-    return [(token.start, token.end, set(lemmas)) for token, lemmas in analyser.analyse_words(text)]
 
 
 def search_run(
@@ -194,7 +195,7 @@ def promotions(query: str) -> list[Promotion]:
 
 
 def _has_match(entry_norm: str, highlight: set[str]) -> bool:
-    return bool(highlight & set(entry_norm.split()))
+    return not highlight.isdisjoint(entry_norm.split())
 
 
 def suggest(analyser, query: str) -> str | None:

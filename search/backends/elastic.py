@@ -157,11 +157,25 @@ class PortalFacetedSearch(FacetedSearch):
         return search
 
 
+# One client per URL and process: a client keeps its connections open between requests, while a new one
+# costs its setup and a TCP connection on every search.
+_CLIENTS: dict[str, Elasticsearch] = {}
+
+
+def _client(url: str) -> Elasticsearch:
+    client = _CLIENTS.get(url)
+    if client is None:
+        client = _CLIENTS.setdefault(
+            url, Elasticsearch(url, request_timeout=5, retry_on_timeout=False, max_retries=0)
+        )
+    return client
+
+
 class ElasticBackend(SearchBackend):
     name = "elasticsearch"
 
     def __init__(self, url: str):
-        self.client = Elasticsearch(url, request_timeout=5, retry_on_timeout=False, max_retries=0)
+        self.client = _client(url)
         connections.add_connection("portal", self.client)
         self.alias = alias_name()
 

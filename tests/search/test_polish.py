@@ -3,6 +3,8 @@
 import threading
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from search.polish import STOP_WORDS, Analyzer, Token, fold, get_analyzer, tokenize
 
@@ -202,3 +204,71 @@ def test_get_analyzer_is_one_instance_per_process():
         thread.join()
     assert len({id(a) for a in seen}) == 1
     assert seen[0] is get_analyzer()
+
+
+# Pieces of text where word boundaries are subtle: acronyms with hyphenated endings, abbreviations,
+# underscores, digits, combining marks.
+_PIECES = [
+    "CUS-ów",
+    "CUS-u",
+    "NGO-sy",
+    "MOPS-ie",
+    "MRPiPS-ie",
+    "OPS",
+    "usługi",
+    "Usług",
+    "społecznych",
+    "art.",
+    "art",
+    "30",
+    "ust.",
+    "np.",
+    "rada-gminy",
+    "gminy",
+    "snake_case",
+    "x",
+    "-",
+    ".",
+    " ",
+    "  ",
+    ", ",
+    "\n",
+    "e\u0301",
+    "usług\u0301",
+    "sy",
+    "ie",
+    "sy.",
+    "r.",
+    "Pomoc",
+    "pomocy",
+    "ośrodek",
+    "ośrodka",
+    "2020-2023",
+    "KAS",
+    "kasa",
+]
+
+
+_SEPARATORS = ["", " ", " ", "-", ".", ". ", ", "]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_SEPARATORS)), min_size=1, max_size=30),
+    st.data(),
+)
+@example([("NGO-sy", " "), ("sy", " "), ("art", ". "), ("art", " ")], ["sy", "art."])
+@example([("art", ". "), ("art", " ")], ["art"])
+@settings(max_examples=200)
+def test_matching_spans_find_the_words_analyse_words_finds(pieces, wanted_pieces):
+    if not isinstance(wanted_pieces, list):
+        wanted_pieces = wanted_pieces.draw(st.lists(st.sampled_from([p for p, _ in pieces]), max_size=3))
+    reference, fast = Analyzer(), Analyzer()
+    for analyser in (reference, fast):
+        analyser.set_synonyms(GLOSSARY)
+    text = "".join(piece + separator for piece, separator in pieces)
+    lemmas = {lemma for piece in wanted_pieces for lemma in reference.analyse(piece)}
+    fast.analyse(" ".join(wanted_pieces))
+    expected = [(t.start, t.end) for t, found in reference.analyse_words(text) if lemmas.intersection(found)]
+    assert fast.matching_spans(text, lemmas) == expected
+    # The same words counted, so "did you mean" weighs candidates alike either way.
+    assert fast._freq == reference._freq
