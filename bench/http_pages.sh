@@ -3,7 +3,8 @@
 # PAGES knowledge pages and CASES desk cases) and measure requests/second and p50/p95/p99 latency with wrk:
 # the home page, a filtered listing and a detail page, cached and rendered side by side, an nginx static
 # file of the same size in the same run as the ceiling, a lawyer's case list (signed in, so never cached)
-# and, when Elasticsearch runs or SEARCH=1, the search API on Elasticsearch.
+# and, when Elasticsearch runs or SEARCH=1, the search API on Elasticsearch: popular queries (answered from
+# the search results cache) and distinct queries (every one computed).
 #
 #   bench/http_pages.sh                          # 10,000 pages and cases, 16 connections, 20 s per URL
 #   CONNECTIONS=32 DURATION=30 bench/http_pages.sh
@@ -119,13 +120,13 @@ measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
   eval "$(echo "$line" | sed 's/^RESULT //')"
   local share=""
   [ -n "${ceiling:-}" ] && share=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  printf "%-24s %-52s %9s %8s %8s %8s %7s %7s\n" "$name" "/${url#http://127.0.0.1:*/}" "$rps" "$p50" "$p95" \
+  printf "%-36s %-52s %9s %8s %8s %8s %7s %7s\n" "$name" "/${url#http://127.0.0.1:*/}" "$rps" "$p50" "$p95" \
     "$p99" "$((errors + non2xx))" "$share"
 }
 
 echo "gunicorn workers=$WORKERS, wrk connections=$CONNECTIONS, ${DURATION}s per URL, $(nproc) cores," \
   "$PAGES knowledge pages, $CASES cases, page size $(wc -c < "$OUT/nginx/page.html") bytes"
-printf "%-24s %-52s %9s %8s %8s %8s %7s %7s\n" page url req/s p50_ms p95_ms p99_ms errors "%nginx"
+printf "%-36s %-52s %9s %8s %8s %8s %7s %7s\n" page url req/s p50_ms p95_ms p99_ms errors "%nginx"
 ceiling=
 measure "nginx static (ceiling)" "http://127.0.0.1:$NGINX_PORT/page.html"
 ceiling=$rps
@@ -139,8 +140,12 @@ done
 measure "desk list (lawyer)" "$BASE_CACHED/konsultacje/" -H "Cookie: sessionid=$SESSION"
 CONNS=1 measure "desk list (lawyer) c=1" "$BASE_CACHED/konsultacje/" -H "Cookie: sessionid=$SESSION"
 if [ -n "${SEARCH:-}" ]; then
-  # Distinct queries in turn, so neither Elasticsearch's request cache nor ours answers them all.
-  WRK_SCRIPT=bench/wrk_search.lua measure "search API (ES)" "$BASE_RENDER/api/search/?q=uchwa%C5%82a"
+  # Popular searches repeat: 16 queries in turn, answered from the results cache after their first round.
+  WRK_SCRIPT=bench/wrk_search.lua measure "search API (ES, 16 popular, cached)" \
+    "$BASE_RENDER/api/search/?q=uchwa%C5%82a"
+  # Every request a query not asked before, so every one is computed: the cost of an uncached search.
+  WRK_SCRIPT=bench/wrk_search_distinct.lua measure "search API (ES, distinct, uncached)" \
+    "$BASE_RENDER/api/search/?q=uchwa%C5%82a"
 fi
 echo
 echo "SQL queries per listing request (rendered, page cache off):"

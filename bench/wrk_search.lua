@@ -1,5 +1,5 @@
--- Search API load for bench/http_pages.sh: each request asks the next of a list of Polish queries, so the
--- figures are not those of one cached query. Prints the same RESULT line as wrk_report.lua.
+-- Search API load for bench/http_pages.sh: each request asks the next of 16 popular Polish queries; after
+-- their first round the search results cache answers them. Prints the same RESULT line as wrk_report.lua.
 dofile("bench/wrk_report.lua")
 local queries = {
   "uchwa%C5%82a", "przekszta%C5%82cenie%20OPS", "organizator%20us%C5%82ug", "program%20us%C5%82ug%20spo%C5%82ecznych",

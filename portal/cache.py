@@ -13,6 +13,9 @@ from django.utils.cache import patch_cache_control
 
 PAGE_CACHE = "pages"
 UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/i18n/", "/jezyk/")
+# Every search is logged for the editors' analytics, and search keeps its own results cache (cleared on
+# every index change), so searches never come from the page cache.
+UNCACHED_PATHS = ("/szukaj/", "/api/search/")
 
 
 def _anonymous_page_request(request) -> bool:
@@ -20,6 +23,7 @@ def _anonymous_page_request(request) -> bool:
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(UNCACHED_PREFIXES)
+        and request.path not in UNCACHED_PATHS
     )
 
 

@@ -1,11 +1,16 @@
 """Reads of the search layer: running a query and shaping results, snippets, facets and suggestions."""
 
+import hashlib
+import json
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.choices import InterpretationStatus, MunicipalityKind
@@ -59,6 +64,7 @@ class SearchPage:
     engine: str = ""
     promoted: list[Promotion] = field(default_factory=list)
     exact: bool = True  # False: the total and facet counts are estimates (a very large result set)
+    fallback: bool = False  # answered by the database because the configured engine failed
 
     @property
     def num_pages(self) -> int:
@@ -132,7 +138,7 @@ def search_run(
     engine_query = EngineQuery(
         tokens=tokens, filters=filters or {}, sort=sort, offset=(page - 1) * per_page, limit=per_page
     )
-    backend = get_backend()
+    backend, fallback = get_backend(), False
     try:
         result = backend.search(engine_query)
     except Exception:
@@ -140,9 +146,9 @@ def search_run(
             raise
         # Elasticsearch down: answer from the database and say so in the log.
         logger.warning("Search engine %s failed; answering from the database", backend.name, exc_info=True)
-        backend = database_backend()
+        backend, fallback = database_backend(), True
         result = backend.search(engine_query)
-    entries = SearchEntry.objects.in_bulk([pk for pk, _ in result.hits])
+    entries = SearchEntry.objects.only(*HIT_FIELDS).in_bulk([pk for pk, _ in result.hits])
     hits = []
     for pk, score in result.hits:
         entry = entries.get(pk)
@@ -175,7 +181,68 @@ def search_run(
         engine=backend.name,
         promoted=promotions(query) if page == 1 else [],
         exact=result.exact,
+        fallback=fallback,
     )
+
+
+# Cached results live in the shared cache under the current generation; services start a new generation
+# whenever the index or what a search shows changes, so older results are never read again (and expire).
+RESULT_CACHE = "default"
+GENERATION_KEY = "search:generation"
+
+
+def search_run_cached(
+    query: str, *, filters: dict | None = None, sort: str = "relevance", page: int = 1, per_page: int = 10
+) -> SearchPage:
+    """search_run, answered from the cache when the same search ran since the index last changed.
+
+    Without a reachable cache (or with SEARCH_CACHE_SECONDS = 0) every search is computed.
+    """
+    arguments = {"filters": filters, "sort": sort, "page": page, "per_page": per_page}
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if seconds <= 0:
+        return search_run(query, **arguments)
+    cache = caches[RESULT_CACHE]
+    try:
+        generation = _generation(cache)
+        key = generation and _result_key(generation, query, **arguments)
+        cached = cache.get(key) if key else None
+    except Exception:
+        logger.warning("Search cache unavailable; computing the results", exc_info=True)
+        return search_run(query, **arguments)
+    if cached is not None:
+        return replace(cached, query=query)
+    result = search_run(query, **arguments)
+    # A fallback answer stays out of the cache: the engine may answer again by the next search.
+    if key and not result.fallback:
+        try:
+            cache.set(key, result, seconds)
+        except Exception:
+            logger.warning("Could not store search results in the cache", exc_info=True)
+    return result
+
+
+def _generation(cache) -> str | None:
+    """The current generation of cached results, started here if the cache holds none (None: cache down)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        from uuid import uuid4
+
+        cache.add(GENERATION_KEY, uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _result_key(generation: str, query: str, *, filters, sort, page, per_page) -> str:
+    # Only runs of white space are folded: letter case and punctuation change what a query means
+    # ("KAS" is an acronym, "kas" a form of "kasa"; "art." an abbreviation).
+    engine = (
+        (settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX) if settings.ELASTICSEARCH_URL else None
+    )
+    request = [" ".join(query.split()), sorted((filters or {}).items()), sort, page, per_page]
+    request += [translation.get_language(), engine]
+    digest = hashlib.sha256(json.dumps(request, default=str).encode()).hexdigest()
+    return f"search:result:{generation}:{digest}"
 
 
 def promotions(query: str) -> list[Promotion]:

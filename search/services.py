@@ -1,7 +1,9 @@
 """Writes of the search layer: keeping the index in step with published pages."""
 
 import logging
+from uuid import uuid4
 
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,9 +12,28 @@ from wagtail.models import Page
 from search.backends import database_backend, get_backend
 from search.extract import PAGE_TYPES, page_fields
 from search.models import LexiconForm, PendingIndexWrite, SearchEntry
+from search.selectors import GENERATION_KEY, RESULT_CACHE
 
 logger = logging.getLogger(__name__)
 SEARCHABLE_MODELS = tuple(PAGE_TYPES)
+
+
+def search_cache_invalidate(**kwargs) -> None:
+    """Start a new generation of cached search results: the index, or what results show, changed.
+
+    At once, since Elasticsearch shows a change before the transaction commits, and again on commit, so
+    results computed meanwhile from the old database rows are not kept either.
+    """
+    _generation_bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_generation_bump)
+
+
+def _generation_bump() -> None:
+    try:
+        caches[RESULT_CACHE].set(GENERATION_KEY, uuid4().hex, None)
+    except Exception:
+        logger.warning("Could not reset the search results cache", exc_info=True)
 
 
 def analyzer():
@@ -73,6 +94,7 @@ def synonyms_reload(analyser=None) -> None:
         for number, pattern in enumerate(patterns):
             for lemma in pattern[0]:
                 _TERM_STARTS.setdefault(lemma, []).append(((term, number), term, pattern))
+    search_cache_invalidate()
 
 
 def term_tokens() -> set[str]:
@@ -112,6 +134,7 @@ def _apply(backends, method: str, argument, **options) -> None:
                     pending_replay(target)
                 except Exception:
                     logger.warning("Could not replay pending changes to %s", target.name, exc_info=True)
+    search_cache_invalidate()
 
 
 def pending_record(method: str, argument, *, now=None) -> None:
@@ -149,6 +172,7 @@ def pending_replay(backend=None, *, batch_size: int = 500) -> int:
             done |= Q(entry_id=row.entry_id, recorded_at=row.recorded_at)
         PendingIndexWrite.objects.filter(done).delete()
         replayed += len(rows)
+        search_cache_invalidate()
     return replayed
 
 
@@ -336,6 +360,9 @@ def entry_remove(page_id: int, *, backend=None) -> None:
     if ids:
         _apply(write_backends(backend), "remove", ids)
         SearchEntry.objects.filter(pk__in=ids).delete()
+    else:
+        # A deleted page takes its entry with it (cascade): results cached while it was there must go too.
+        search_cache_invalidate()
 
 
 def search_reindex(progress=None) -> int:
@@ -360,6 +387,7 @@ def search_reindex(progress=None) -> int:
     lexicon_save(analyser)
     for target in backends:
         target.rebuild()
+    search_cache_invalidate()
     # The rebuilt index holds every entry as of now, so changes missed before the rebuild began are moot.
     PendingIndexWrite.objects.filter(recorded_at__lt=started).delete()
     return len(pages)

@@ -42,8 +42,17 @@ def _glossary_changed(sender, instance, **kwargs):
     transaction.on_commit(partial(glossary_changed_task.enqueue, texts))
 
 
+def _shown_in_results_changed(sender, **kwargs):
+    """Editors' picks and topic names are part of cached search results."""
+    from search.services import search_cache_invalidate
+
+    search_cache_invalidate()
+
+
 def connect():
-    from knowledge.models import GlossaryTerm
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    from knowledge.models import GlossaryTerm, Topic
 
     page_published.connect(_page_event, dispatch_uid="search_page_published")
     page_unpublished.connect(_page_event, dispatch_uid="search_page_unpublished")
@@ -52,3 +61,8 @@ def connect():
     pre_save.connect(_glossary_before_save, sender=GlossaryTerm, dispatch_uid="search_glossary_saving")
     post_save.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid="search_glossary_saved")
     post_delete.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid="search_glossary_deleted")
+    for model in (SearchPromotion, Topic):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _shown_in_results_changed, sender=model, dispatch_uid=f"search_results_{model.__name__}"
+            )

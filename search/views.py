@@ -7,20 +7,21 @@ from django.views.decorators.http import require_GET
 
 from search.forms import SearchForm
 from search.models import SearchQueryLog
-from search.selectors import search_run
+from search.selectors import search_run_cached
 
 RESULTS_PER_PAGE = 10
 
 
 def _run(form):
     data = form.cleaned_data
-    result = search_run(
+    result = search_run_cached(
         data["q"],
         filters=form.filters(),
         sort=data.get("sort") or "relevance",
         page=data.get("page") or 1,
         per_page=RESULTS_PER_PAGE,
     )
+    # Logged whether computed or cached: the analytics count searches, not engine work.
     if result.page == 1 and data["q"]:
         SearchQueryLog.objects.create(query=data["q"].lower()[:200], results=result.total)
     return result

@@ -260,6 +260,10 @@ SEARCH_DATABASE_EXACT_LIMIT = env_int("SEARCH_DATABASE_EXACT_LIMIT", 5_000)
 SEARCH_DATABASE_RANK_WINDOW = env_int("SEARCH_DATABASE_RANK_WINDOW", 5_000)
 SEARCH_DATABASE_TITLE_CANDIDATES = env_int("SEARCH_DATABASE_TITLE_CANDIDATES", 500)
 SEARCH_DATABASE_RECENT_CANDIDATES = env_int("SEARCH_DATABASE_RECENT_CANDIDATES", 200)
+# Results of identical searches are kept this long in the shared cache (0: not cached). Every index change
+# starts afresh (a publish shows in the next search), so this only bounds memory, and staleness should a
+# change happen while the cache is unreachable.
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 600)
 
 # Content older than its review date shows in the review report this many days ahead.
 PORTAL_REVIEW_WINDOW_DAYS = env_int("PORTAL_REVIEW_WINDOW_DAYS", 30)

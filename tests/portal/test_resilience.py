@@ -43,3 +43,29 @@ def test_publishing_while_redis_is_down_does_not_fail(make, redis_down, django_c
         page.save_revision().publish()  # clears the page cache, which is unreachable
     page.refresh_from_db()
     assert page.title == "Wersja 2"
+
+
+def test_search_results_are_computed_while_redis_is_down(client, make, redis_down):
+    from search.models import SearchQueryLog
+    from search.services import search_reindex
+
+    page = make.news(title="Teleopieka w gminie")
+    search_reindex()  # the new generation of cached results cannot be stored: nothing breaks
+    for _ in range(2):
+        data = client.get(reverse("search_api"), {"q": "teleopieka"}).json()
+        assert [hit["title"] for hit in data["results"]] == [page.title]
+    assert SearchQueryLog.objects.filter(query="teleopieka").count() == 2
+
+
+def test_search_works_when_the_cache_raises(make, settings, redis_down):
+    from search.selectors import search_run_cached
+    from search.services import search_reindex
+
+    make.news(title="Teleopieka w gminie")
+    search_reindex()
+    default = settings.CACHES["default"]
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**default, "OPTIONS": {**default["OPTIONS"], "IGNORE_EXCEPTIONS": False}},
+    }
+    assert search_run_cached("teleopieka").total == 1
