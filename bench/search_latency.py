@@ -180,6 +180,8 @@ def print_agreement(measured: list[dict]) -> None:
         # Both score with the same formula, so this is how much of the best page's score the window found.
         best = sum(score for _pk, score in exact.hits)
         scored.append(sum(score for _pk, score in fast.hits) / best if best else 1.0)
+        if os.environ.get("BENCH_VERBOSE") and scored[-1] < 0.5:
+            print(f"    {scored[-1]:.0%} of the best page's score: {params}")
     if shared:
         print(
             f"  windowed ranking on {windowed} of {len(measured)} queries; against exact ranking, its page"

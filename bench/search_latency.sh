@@ -28,8 +28,8 @@ for engine in ${ENGINES:-sqlite postgres elasticsearch}; do
       postgres|elasticsearch)
         scripts/postgres.sh start >/dev/null
         [ -n "${REUSE_DB:-}" ] || PGPASSWORD=cus psql -q -h 127.0.0.1 -p "${PGPORT_CUS:-5433}" -U cus -d cus \
-          -c "DROP DATABASE IF EXISTS cus_latency" -c "CREATE DATABASE cus_latency" >/dev/null 2>&1
-        export DATABASE_URL="$(scripts/postgres.sh url | sed 's#/cus$#/cus_latency#')" DB_CONN_MAX_AGE=60
+          -c "DROP DATABASE IF EXISTS cus_latency_$engine" -c "CREATE DATABASE cus_latency_$engine" >/dev/null 2>&1
+        export DATABASE_URL="$(scripts/postgres.sh url | sed "s#/cus\$#/cus_latency_$engine#")" DB_CONN_MAX_AGE=60
         if [ "$engine" = elasticsearch ]; then
           [ -z "${REUSE_DB:-}" ] || { echo "REUSE_DB applies to sqlite and postgres" >&2; exit 2; }
           export ELASTICSEARCH_URL="$(scripts/elasticsearch.sh start)" ELASTICSEARCH_INDEX=bench-latency

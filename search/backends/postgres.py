@@ -110,17 +110,23 @@ class PostgresBackend(SqlBackend):
             f"SELECT * FROM search_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s) {where}"
         )
         if query.sort == "date":
+            # The most recent matches down to the date of the last one on this page, with every entry of
+            # that same date, so that the ranking settles ties between them as it would among all matches.
             windows = [
                 (
-                    f"{matching} ORDER BY e.date DESC LIMIT %s",
-                    [expression, *where_params, query.offset + query.limit],
+                    f"{matching} AND (e.date IS NULL OR e.date >= ("
+                    f"SELECT e.date FROM search_searchentry e"
+                    f" WHERE e.search_vector @@ to_tsquery('simple', %s) {where}"
+                    " ORDER BY e.date DESC OFFSET %s LIMIT 1))",
+                    [expression, *where_params, expression, *where_params, query.offset + query.limit - 1],
                 )
             ]
         else:
             # Words nearly every entry holds ("społeczny" in a collection about social services) move no
             # ranking; left in the windows, their matches would crowd out those of the words that do.
-            strongest = max(idf.values())
-            telling = [t for t in tokens if idf[t] >= NEGLIGIBLE_IDF_SHARE * strongest]
+            occurring = [t for t in tokens if frequencies.get(t)]
+            strongest = max(idf[t] for t in occurring)
+            telling = [t for t in occurring if idf[t] >= NEGLIGIBLE_IDF_SHARE * strongest]
             windows = [
                 (
                     f"{matching} ORDER BY e.date DESC LIMIT %s",
