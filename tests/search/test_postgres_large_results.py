@@ -46,7 +46,7 @@ def collection(settings):
             n,
             title=f"Usługi społeczne w gminie, część {n}",
             body="Gmina organizuje usługi społeczne dla mieszkańców. " * (1 + n % 5),
-            day=start + dt.timedelta(days=n),
+            day=start + dt.timedelta(days=n // 4),  # four entries a day: ties in date order
             kind="news" if n % 3 else "training_material",
         )
         for n in range(ENTRIES)
@@ -112,8 +112,15 @@ def test_a_single_word_total_is_exact(collection):
 
 
 def test_sorting_by_date_stays_exact(collection):
-    query = EngineQuery(tokens=tokens("usługi społeczne"), sort="date", offset=10)
+    query = EngineQuery(tokens=tokens("usługi społeczne"), sort="date", offset=10, limit=7)
     assert [pk for pk, _ in get_backend().search(query).hits] == [pk for pk, _ in exact(query).hits]
+
+
+def test_a_word_no_entry_holds_leaves_the_others_to_rank(collection):
+    query = EngineQuery(tokens=tokens("usługi zzyzx"))
+    windowed = get_backend().search(query)
+    assert not windowed.exact and len(windowed.hits) == 10
+    assert windowed.hits[0] == exact(query).hits[0]
 
 
 def test_filters_apply_to_the_window_and_the_estimates(collection):
