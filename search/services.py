@@ -365,6 +365,12 @@ def entry_remove(page_id: int, *, backend=None) -> None:
         search_cache_invalidate()
 
 
+def entries_deleted(entry_ids: list[int]) -> None:
+    """Drop from every engine the entries the database lost with their pages."""
+    _apply(write_backends(), "remove", entry_ids)
+    search_cache_invalidate()
+
+
 def search_reindex(progress=None) -> int:
     """Rebuild every entry from the published pages; returns how many were indexed."""
     started = timezone.now()

@@ -1,7 +1,7 @@
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -14,6 +14,16 @@ def _enqueue(page_id: int) -> None:
 
 def _page_event(sender, instance, **kwargs):
     transaction.on_commit(partial(_enqueue, instance.pk))
+
+
+def _page_deleting(sender, instance, **kwargs):
+    """The page's entry goes with it (cascade); engines outside the database must drop it as well."""
+    from search.models import SearchEntry
+    from search.tasks import entries_deleted_task
+
+    entry_ids = list(SearchEntry.objects.filter(page_id=instance.pk).values_list("pk", flat=True))
+    if entry_ids:
+        transaction.on_commit(partial(entries_deleted_task.enqueue, entry_ids))
 
 
 def _page_moved(sender, instance, **kwargs):
@@ -56,6 +66,7 @@ def connect():
 
     page_published.connect(_page_event, dispatch_uid="search_page_published")
     page_unpublished.connect(_page_event, dispatch_uid="search_page_unpublished")
+    pre_delete.connect(_page_deleting, sender=Page, dispatch_uid="search_page_deleting")
     post_delete.connect(_page_event, sender=Page, dispatch_uid="search_page_deleted")
     post_page_move.connect(_page_moved, dispatch_uid="search_page_moved")
     pre_save.connect(_glossary_before_save, sender=GlossaryTerm, dispatch_uid="search_glossary_saving")

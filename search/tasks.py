@@ -11,6 +11,11 @@ def page_changed_task(page_id: int) -> None:
 
 
 @task()
+def entries_deleted_task(entry_ids: list[int]) -> None:
+    services.entries_deleted(entry_ids)
+
+
+@task()
 def synonyms_changed_task() -> None:
     services.synonyms_reload()
 

@@ -193,7 +193,8 @@ def test_index_follows_publish_unpublish_and_delete(engine, make, site, django_c
     assert ids(search_run("wytchnieniowe")) == [page.url]
     with django_capture_on_commit_callbacks(execute=True):
         page.delete()
-    assert ids(search_run("wytchnieniowe")) == []
+    gone = search_run("wytchnieniowe")
+    assert ids(gone) == [] and gone.total == 0 and not any(gone.facets.get("type", []))
 
 
 # The worker closes database connections between tasks, as a long-running process should, so this test
