@@ -5,6 +5,9 @@
 # file of the same size in the same run as the ceiling, a lawyer's case list (signed in, so never cached)
 # and, when Elasticsearch runs or SEARCH=1, the search API on Elasticsearch: popular queries (answered from
 # the search results cache) and distinct queries (every one computed).
+# Cache and sessions live in a Redis of the bench's own, started as deploy/stack.sh starts production's
+# (REDIS_URL, so sessions are cached_db); without redis-server the run says so and falls back to the file
+# cache and database sessions.
 #
 #   bench/http_pages.sh                          # 10,000 pages and cases, 16 connections, 20 s per URL
 #   CONNECTIONS=32 DURATION=30 bench/http_pages.sh
@@ -19,6 +22,7 @@ WORKERS="${WORKERS:-$(( 2 * $(nproc) + 1 ))}"
 PAGES="${PAGES:-10000}"
 CASES="${CASES:-10000}"
 PORT="${BENCH_PORT:-8093}"
+REDIS_PORT="${BENCH_REDIS_PORT:-$((PORT + 3))}"
 OUT=bench/results
 mkdir -p "$OUT"
 
@@ -47,6 +51,30 @@ if [ -n "${SEARCH:-}" ]; then
   # Our own index name, so searches and tests run by others on the same node are left alone.
   export ELASTICSEARCH_URL="$ES_URL" ELASTICSEARCH_INDEX=bench-http-pages
 fi
+
+# Production keeps the cache and sessions in Redis: a private, empty one on its own port, configured like
+# deploy/stack.sh's (no persistence, bounded memory), stopped when the run ends.
+cache_store="file cache and database sessions (no Redis)"
+stop_redis() { :; }
+unset REDIS_URL
+rm -f "$OUT/redis.pid"
+if command -v redis-server >/dev/null && redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
+  --pidfile "$PWD/$OUT/redis.pid" --dir "$PWD/$OUT" --logfile "$PWD/$OUT/redis.log" --save "" --appendonly no \
+  --maxmemory 256mb --maxmemory-policy allkeys-lru; then
+  for _ in $(seq 25); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  # Another server already on the port (ours exited): never use or stop someone else's Redis.
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && [ -s "$OUT/redis.pid" ] \
+    && kill -0 "$(cat "$OUT/redis.pid")" 2>/dev/null; then
+    export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    cache_store="Redis cache and cached_db sessions (127.0.0.1:$REDIS_PORT)"
+    stop_redis() { kill "$(cat "$OUT/redis.pid")" 2>/dev/null || true; }
+  fi
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  echo "Redis could not be started on 127.0.0.1:$REDIS_PORT (see $OUT/redis.log): measuring with the file" \
+    "cache and database sessions, unlike production." >&2
+fi
+trap 'stop_redis' EXIT
 
 export DJANGO_SETTINGS_MODULE=portal.settings.production
 export DATABASE_URL="${PG_URL%/*}/$BENCH_DB"
@@ -85,7 +113,7 @@ BASE_RENDER="http://127.0.0.1:$((PORT + 1))"
 PAGE_CACHE_SECONDS=0 .venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$((PORT + 1))" \
   --workers "$WORKERS" --access-logfile /dev/null --error-logfile "$OUT/gunicorn-render.log" --daemon \
   --pid "$OUT/gunicorn-render.pid"
-trap 'kill "$(cat "$OUT/gunicorn.pid")" "$(cat "$OUT/gunicorn-render.pid")" 2>/dev/null || true' EXIT
+trap 'kill "$(cat "$OUT/gunicorn.pid")" "$(cat "$OUT/gunicorn-render.pid")" 2>/dev/null || true; stop_redis' EXIT
 for base in "$BASE_CACHED" "$BASE_RENDER"; do
   for _ in $(seq 50); do curl -sf "$base/" >/dev/null && break; sleep 0.2; done
 done
@@ -99,7 +127,7 @@ curl -sf "$BASE_CACHED/" > "$OUT/nginx/page.html"
 sed -e "s#@ROOT@#$PWD/$OUT/nginx#g" -e "s#@PORT@#$NGINX_PORT#g" bench/nginx_static.conf > "$OUT/nginx/nginx.conf"
 nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx"
 trap 'kill "$(cat "$OUT/gunicorn.pid")" "$(cat "$OUT/gunicorn-render.pid")" 2>/dev/null || true;
-  nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx" -s stop 2>/dev/null || true' EXIT
+  nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx" -s stop 2>/dev/null || true; stop_redis' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NGINX_PORT/page.html" >/dev/null && break; sleep 0.1; done
 
 declare -A URLS=(
@@ -125,7 +153,7 @@ measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
 }
 
 echo "gunicorn workers=$WORKERS, wrk connections=$CONNECTIONS, ${DURATION}s per URL, $(nproc) cores," \
-  "$PAGES knowledge pages, $CASES cases, page size $(wc -c < "$OUT/nginx/page.html") bytes"
+  "$PAGES knowledge pages, $CASES cases, page size $(wc -c < "$OUT/nginx/page.html") bytes, $cache_store"
 printf "%-36s %-52s %9s %8s %8s %8s %7s %7s\n" page url req/s p50_ms p95_ms p99_ms errors "%nginx"
 ceiling=
 measure "nginx static (ceiling)" "http://127.0.0.1:$NGINX_PORT/page.html"
