@@ -8,8 +8,8 @@ def desk(request):
         return {}
 
     def unread():
-        from consultations.models import Notification
+        from consultations.selectors import unread_notification_count
 
-        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        return unread_notification_count(user_id=user.pk)
 
     return {"unread_notifications": SimpleLazyObject(unread)}

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from consultations.choices import INTERNAL_KINDS, OPEN_STATUSES, AccessAction, OfficialStatus
-from consultations.models import AccessLog, Adviser, Assignment, Consultation, Message
+from consultations.models import AccessLog, Adviser, Assignment, Consultation, Message, Notification
 
 COORDINATORS_GROUP = "Coordinators"
+UNREAD_CACHE_KEY = "desk:unread:{user}"
+UNREAD_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,29 @@ def viewer_for(user) -> Viewer:
     viewer = Viewer(user, coordinator, adviser, municipality_id)
     user._consultation_viewer = viewer
     return viewer
+
+
+def unread_notification_count(*, user_id: int) -> int:
+    """How many of the user's notices are unread; cached until one of them is created, changed or read.
+
+    Every signed-in page shows the count in its header, and most requests change nothing.
+    """
+    key = UNREAD_CACHE_KEY.format(user=user_id)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def unread_notification_count_forget(*, user_id: int) -> None:
+    """Drop the cached count now and again once the current transaction commits.
+
+    The second time, because a request may have counted the old rows meanwhile and cached them.
+    """
+    key = UNREAD_CACHE_KEY.format(user=user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def consultations_visible_to(user) -> QuerySet[Consultation]:

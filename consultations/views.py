@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -77,6 +77,27 @@ def _filters_html(language: str, staff: bool, scope_box: bool, bound: bool, quer
     return render_to_string("consultations/_case_filters.html", context)
 
 
+def _prepare_rows(cases, *, today) -> None:
+    """Give each listed case its link, due-date label, overdue flag and assignee's name, once per request.
+
+    Reversing the URL and formatting the date in the template cost more than the rest of a row.
+    """
+    # Every case URL is the same pattern with other numbers: reverse it once, then fill the numbers in.
+    sample = reverse("consultation_detail", kwargs={"year": "0000", "seq": "00000"})
+    prefix = sample.removesuffix("0000/00000/")
+    labels = {}
+    for case in cases:
+        case.list_url = f"{prefix}{case.year}/{case.seq}/"
+        due = case.due_date
+        if due not in labels:
+            labels[due] = dateformat.format(due, "j E Y") if due is not None else ""
+        case.due_label = labels[due]
+        case.overdue = due is not None and due < today
+        # As Adviser.name: the full name, else the username.
+        full_name = f"{case.assignee_first_name} {case.assignee_last_name}".strip()
+        case.assignee_name = (full_name or case.assignee_username) if case.assignee_username else ""
+
+
 def _querystring_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -97,11 +118,15 @@ LIST_FIELDS = (
     "submitted_at",
     "due_date",
     "paused_at",
-    "municipality__name",
-    "assignee__user__username",
-    "assignee__user__first_name",
-    "assignee__user__last_name",
 )
+# The municipality's and the assignee's names as columns of the case row: a model instance for each of
+# them cost more than the rest of the row.
+LIST_NAMES = {
+    "municipality_name": F("municipality__name"),
+    "assignee_username": F("assignee__user__username"),
+    "assignee_first_name": F("assignee__user__first_name"),
+    "assignee_last_name": F("assignee__user__last_name"),
+}
 
 
 @login_required
@@ -111,11 +136,7 @@ def consultation_list(request):
     if not viewer.known:
         return render(request, "consultations/no_access.html", status=403)
     filters = forms.CaseFilterForm(request.GET or None, staff=viewer.staff)
-    cases = (
-        selectors.consultations_visible_to(request.user)
-        .select_related("municipality", "assignee__user")
-        .only(*LIST_FIELDS)
-    )
+    cases = selectors.consultations_visible_to(request.user).only(*LIST_FIELDS).annotate(**LIST_NAMES)
     if viewer.adviser is not None and not viewer.coordinator and request.GET.get("scope") != "all":
         cases = cases.filter(assignee=viewer.adviser)
     today = timezone.localdate()
@@ -137,6 +158,7 @@ def consultation_list(request):
         cases = cases.filter(status=status)
     cases = cases.order_by("due_date", "pk") if viewer.staff else cases.order_by("-submitted_at")
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    _prepare_rows(page, today=today)
     queue = None
     if viewer.coordinator:
         queue = Consultation.objects.filter(status=Status.SUBMITTED, assignee__isnull=True).order_by(
@@ -168,6 +190,7 @@ def notification_list(request):
     notices = Notification.objects.filter(recipient=request.user).select_related("consultation")
     if request.method == "POST":
         notices.filter(read_at__isnull=True).update(read_at=timezone.now())
+        selectors.unread_notification_count_forget(user_id=request.user.pk)
         return redirect("consultation_notifications")
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
     return render(request, "consultations/notification_list.html", {"page_obj": page})

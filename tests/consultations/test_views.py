@@ -1,5 +1,7 @@
 """The desk through the browser's eyes: asking, the case page, actions, downloads and who sees what."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -290,6 +292,13 @@ class TestNotificationsAndSearch:
         page = client.get(reverse("consultation_list")).content.decode()
         assert 'class="badge"' not in page
 
+    def test_the_unread_count_follows_new_notices_although_it_is_cached(self, client, desk):
+        case = desk.ask()
+        client.force_login(desk.official)
+        assert '<span class="badge">1<span' in client.get(reverse("consultation_list")).content.decode()
+        services.consultation_answer(consultation=case, actor=desk.lawyer.user, body="Tak")
+        assert '<span class="badge">2<span' in client.get(reverse("consultation_list")).content.decode()
+
     def test_cases_never_appear_in_search(self, client, desk, site):
         from search.selectors import search_run
         from search.services import search_reindex
@@ -336,13 +345,15 @@ def test_a_lawyers_list_stays_within_a_query_budget_however_many_cases(
     assert {case.assignee for case in cases} == {desk.lawyer}
     desk.lawyer.user.groups.add(Group.objects.get(name="Legal reviewers"))  # an editor: the user bar shows
     client.force_login(desk.lawyer.user)
-    client.get(reverse("consultation_list"))  # fills the navigation and user bar caches
-    # Session, user, the viewer, the count, the page of cases and the unread notices: not one per row.
-    with django_assert_max_num_queries(6):
+    client.get(reverse("consultation_list"))  # fills the navigation, user bar and unread count caches
+    # Session, user, the viewer, the count and the page of cases: not one per row.
+    with django_assert_max_num_queries(5):
         page = client.get(reverse("consultation_list")).content.decode()
     assert page.count('<td><a href="/konsultacje/KONS/') == 25
+    links = set(re.findall(r'<td><a href="([^"]+)">', page))
+    assert len(links) == 25 and links <= {case.get_absolute_url() for case in cases}
     assert "po terminie" in page and "Gogolin" in page and "Piotr Prawnik" in page
     assert "wagtail-userbar" in page and 'href="?page=2"' in page
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         second = client.get(reverse("consultation_list"), {"page": 2}).content.decode()
     assert second.count('<td><a href="/konsultacje/KONS/') == 5

@@ -187,3 +187,20 @@ def test_pages_that_must_never_be_stored_keep_their_private_headers(client, site
     response = client.get("/konto/logowanie/")
     control = response["Cache-Control"]
     assert "private" in control and "no-store" in control and "public" not in control
+
+
+@pytest.mark.parametrize("number", [1, 2, 40])
+def test_kept_pagination_links_match_the_template_for_any_page_and_query(number):
+    from django.core.paginator import Paginator
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    page = Paginator(range(1000), 25).page(number)
+    context = {"page_obj": page, "querystring": "q=a%26b&topic=x"}
+    for language in ("pl", "en"):
+        with translation.override(language):
+            kept = Template("{% load portal_tags %}{% pagination %}").render(Context(context))
+            assert kept == render_to_string("includes/pagination.html", context)
+            assert kept == Template("{% load portal_tags %}{% pagination %}").render(Context(context))
+    assert ('rel="prev"' in kept) == (number > 1) and "q=a%26b&amp;topic=x&amp;page=39" in kept
