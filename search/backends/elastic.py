@@ -34,6 +34,8 @@ MAPPING_VERSION = 3  # 2: documents keyed by SearchEntry id (entries may have no
 BM25 = {"type": "BM25", "k1": 1.2, "b": 0.9}
 # Tokens arrive normalised by the shared Polish analyser, so the engine only splits on whitespace.
 NORM = {"analyzer": "whitespace"}
+# How long a replaced index keeps answering searches already sent to it before it is deleted.
+OLD_INDEX_GRACE_SECONDS = 2.0
 
 
 def alias_name() -> str:
@@ -242,8 +244,13 @@ class ElasticBackend(SearchBackend):
         )
         self.client.indices.refresh(index=name)
         actions = [{"add": {"index": name, "alias": self.alias}}]
-        actions += [{"remove_index": {"index": index}} for index in old]
+        actions += [{"remove": {"index": index, "alias": self.alias}} for index in old]
         self.client.indices.update_aliases(actions=actions)
+        if old:
+            # Searches that resolved the alias just before the swap still run on the old index; deleting it
+            # in the same step failed them. Let them finish first.
+            time.sleep(OLD_INDEX_GRACE_SECONDS)
+            self.client.indices.delete(index=",".join(old), ignore_unavailable=True)
 
     def search(self, query: EngineQuery) -> EngineResult:
         if not query.tokens:

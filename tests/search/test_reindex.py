@@ -53,8 +53,10 @@ def test_searches_during_a_rebuild_keep_returning_every_document(engine):
                 outcome = type(exc).__name__
             answers.append((began, time.monotonic(), outcome))
 
-    searcher = threading.Thread(target=search_continuously)
-    searcher.start()
+    # Several searchers at once, so that some search is always in flight when the alias moves.
+    searchers = [threading.Thread(target=search_continuously) for _ in range(3)]
+    for searcher in searchers:
+        searcher.start()
     try:
         time.sleep(0.3)
         started = time.monotonic()
@@ -63,7 +65,8 @@ def test_searches_during_a_rebuild_keep_returning_every_document(engine):
         time.sleep(0.3)
     finally:
         stop.set()
-        searcher.join(timeout=30)
+        for searcher in searchers:
+            searcher.join(timeout=30)
     assert set(backend.client.indices.get_alias(name=backend.alias)) != before, (
         "a new index is behind the alias"
     )
