@@ -10,6 +10,9 @@ from django.contrib.auth.models import Group
 from knowledge import models as km
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+# The year of the events the tests make: always ahead of the real clock, so their registration is open
+# whenever the suite runs. Tests that bring their own clock build it from the same year.
+EVENT_YEAR = dt.date.today().year + 2
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -117,8 +120,8 @@ class PageMaker:
         return self._add(km.NewsPage, km.NewsIndexPage, fields, topics)
 
     def event(self, topics=(), **fields):
-        fields.setdefault("start", dt.datetime(2027, 3, 10, 10, 0, tzinfo=WARSAW))
-        fields.setdefault("end", dt.datetime(2027, 3, 10, 13, 0, tzinfo=WARSAW))
+        fields.setdefault("start", dt.datetime(EVENT_YEAR, 3, 10, 10, 0, tzinfo=WARSAW))
+        fields.setdefault("end", dt.datetime(EVENT_YEAR, 3, 10, 13, 0, tzinfo=WARSAW))
         fields.setdefault("organiser", "ROPS w Opolu")
         fields.setdefault("venue", "Opole, ul. Przykładowa 1")
         return self._add(km.EventPage, km.EventIndexPage, fields, topics)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from knowledge.choices import RegistrationStatus
 from knowledge.models import Municipality, Registration
 from tests.browser.conftest import FOCUSED_IS_VISIBLE, polish, snap, tab_to
-from tests.factories import WARSAW, MunicipalityFactory
+from tests.factories import EVENT_YEAR, WARSAW, MunicipalityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -24,10 +24,10 @@ def event(make, settings):
     MunicipalityFactory(name="Gogolin", voivodeship="opolskie")
     return make.event(
         title="Spotkanie informacyjne o tworzeniu CUS",
-        start=dt.datetime(2027, 4, 27, 10, 0, tzinfo=WARSAW),
-        end=dt.datetime(2027, 4, 27, 13, 30, tzinfo=WARSAW),
+        start=dt.datetime(EVENT_YEAR, 4, 27, 10, 0, tzinfo=WARSAW),
+        end=dt.datetime(EVENT_YEAR, 4, 27, 13, 30, tzinfo=WARSAW),
         registration_enabled=True,
-        registration_deadline=dt.datetime(2027, 4, 20, 23, 59, tzinfo=WARSAW),
+        registration_deadline=dt.datetime(EVENT_YEAR, 4, 20, 23, 59, tzinfo=WARSAW),
         capacity=40,
         privacy_clause=CLAUSE,
     )

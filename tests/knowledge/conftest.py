@@ -6,11 +6,11 @@ from django.test import Client, TestCase
 
 from knowledge.registration import Registrant
 from portal.spam import started_token
-from tests.factories import WARSAW, MunicipalityFactory
+from tests.factories import EVENT_YEAR, WARSAW, MunicipalityFactory
 
 CLAUSE = "Administratorem danych jest organizator spotkania. Dane przetwarzamy w celu rejestracji."
-# The clock of the service tests: a fortnight before the default event of the page maker (10 March 2027).
-NOW = dt.datetime(2027, 2, 24, 12, 0, tzinfo=WARSAW)
+# The clock of the service tests: a fortnight before the page maker's default event (10 March, EVENT_YEAR).
+NOW = dt.datetime(EVENT_YEAR, 2, 24, 12, 0, tzinfo=WARSAW)
 
 
 class CommittingClient(Client):
@@ -48,7 +48,7 @@ def open_event(make):
     def build(**fields):
         fields.setdefault("registration_enabled", True)
         fields.setdefault("privacy_clause", CLAUSE)
-        fields.setdefault("registration_deadline", dt.datetime(2027, 3, 5, 23, 59, tzinfo=WARSAW))
+        fields.setdefault("registration_deadline", dt.datetime(EVENT_YEAR, 3, 5, 23, 59, tzinfo=WARSAW))
         return make.event(**fields)
 
     return build

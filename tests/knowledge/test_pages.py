@@ -5,7 +5,7 @@ from wagtail.models import Page
 
 from knowledge import models as km
 from portal.models import HomePage, StandardPage
-from tests.factories import MunicipalityFactory, TopicFactory
+from tests.factories import EVENT_YEAR, MunicipalityFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_event_shows_time_in_warsaw_and_programme(client, make):
     page.programme.add(km.EventProgrammeItem(time="10:00", item="Powitanie uczestników"))
     page.save_revision().publish()
     html = client.get(page.url).content.decode()
-    assert "10 marca 2027, 10:00" in html and "13:00" in html
+    assert f"10 marca {EVENT_YEAR}, 10:00" in html and "13:00" in html
     assert "Powitanie uczestników" in html
     assert "hybrydowe" in html and "https://spotkania.example.org/x" in html
 
@@ -147,8 +147,8 @@ def test_online_event_needs_a_link():
     page = km.EventPage(
         title="x",
         mode="online",
-        start=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
-        end=dt.datetime(2027, 1, 1, 1, tzinfo=dt.UTC),
+        start=dt.datetime(EVENT_YEAR, 1, 1, tzinfo=dt.UTC),
+        end=dt.datetime(EVENT_YEAR, 1, 1, 1, tzinfo=dt.UTC),
     )
     with pytest.raises(Exception) as exc:
         page.clean()

@@ -12,7 +12,7 @@ from knowledge import registration as services
 from knowledge import registration_mail
 from knowledge.choices import RegistrationApproval, RegistrationStatus
 from knowledge.models import Registration, RegistrationEmail
-from tests.factories import WARSAW, MunicipalityFactory, UserFactory
+from tests.factories import EVENT_YEAR, WARSAW, MunicipalityFactory, UserFactory
 
 from .conftest import NOW, person
 
@@ -103,10 +103,10 @@ class TestRegistering:
         assert again.status == Status.CONFIRMED
 
     def test_no_registration_after_the_deadline(self, open_event, gogolin):
-        event = open_event(registration_deadline=dt.datetime(2027, 3, 1, 12, 0, tzinfo=WARSAW))
-        submit(event, person(gogolin, 1), now=dt.datetime(2027, 3, 1, 11, 59, tzinfo=WARSAW))
+        event = open_event(registration_deadline=dt.datetime(EVENT_YEAR, 3, 1, 12, 0, tzinfo=WARSAW))
+        submit(event, person(gogolin, 1), now=dt.datetime(EVENT_YEAR, 3, 1, 11, 59, tzinfo=WARSAW))
         with pytest.raises(services.RegistrationRefused) as refused:
-            submit(event, person(gogolin, 2), now=dt.datetime(2027, 3, 1, 12, 0, tzinfo=WARSAW))
+            submit(event, person(gogolin, 2), now=dt.datetime(EVENT_YEAR, 3, 1, 12, 0, tzinfo=WARSAW))
         assert refused.value.message == services.DEADLINE_PASSED
 
     def test_without_a_deadline_registration_closes_when_the_event_starts(self, open_event, gogolin):
@@ -131,9 +131,9 @@ class TestRegistering:
         assert submit(event, person(MunicipalityFactory(), 4)).status == Status.CONFIRMED
 
     def test_days_left_counts_warsaw_calendar_days(self, open_event):
-        event = open_event(registration_deadline=dt.datetime(2027, 3, 5, 23, 59, tzinfo=WARSAW))
-        assert services.days_left(event, now=dt.datetime(2027, 3, 2, 23, 30, tzinfo=WARSAW)) == 3
-        assert services.days_left(event, now=dt.datetime(2027, 3, 5, 0, 1, tzinfo=WARSAW)) == 0
+        event = open_event(registration_deadline=dt.datetime(EVENT_YEAR, 3, 5, 23, 59, tzinfo=WARSAW))
+        assert services.days_left(event, now=dt.datetime(EVENT_YEAR, 3, 2, 23, 30, tzinfo=WARSAW)) == 3
+        assert services.days_left(event, now=dt.datetime(EVENT_YEAR, 3, 5, 0, 1, tzinfo=WARSAW)) == 0
 
 
 class TestPlacesAndWaitingList:
@@ -228,12 +228,12 @@ class TestEmails:
         assert email.sent_at is not None and len(mail.outbox) == 1
 
     def test_reminder_the_day_before_once_and_only_to_confirmed(self, open_event, gogolin):
-        event = open_event(capacity=1)  # 10 March 2027, 10:00
+        event = open_event(capacity=1)  # 10 March of EVENT_YEAR, 10:00
         confirmed = submit(event, person(gogolin, 1))
         submit(event, person(gogolin, 2))  # waiting list
         mail.outbox.clear()
-        two_days_before = dt.datetime(2027, 3, 8, 9, 0, tzinfo=WARSAW)
-        day_before = dt.datetime(2027, 3, 9, 8, 0, tzinfo=WARSAW)
+        two_days_before = dt.datetime(EVENT_YEAR, 3, 8, 9, 0, tzinfo=WARSAW)
+        day_before = dt.datetime(EVENT_YEAR, 3, 9, 8, 0, tzinfo=WARSAW)
         assert services.registrations_remind(now=two_days_before) == 0
         with TestCase.captureOnCommitCallbacks(execute=True):
             assert services.registrations_remind(now=day_before) == 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from knowledge.choices import QuestionKind, RegistrationStatus
 from knowledge.models import EventQuestion, Registration
-from tests.factories import WARSAW
+from tests.factories import EVENT_YEAR, WARSAW
 
 from .conftest import CLAUSE, form_data
 
@@ -153,13 +153,13 @@ class TestCalendars:
     def test_ics_of_one_event_and_the_feed_of_all(self, client, make):
         event = make.event(
             title="Spotkanie w Opolu",
-            start=dt.datetime(2027, 4, 27, 10, 0, tzinfo=WARSAW),
-            end=dt.datetime(2027, 4, 27, 13, 30, tzinfo=WARSAW),
+            start=dt.datetime(EVENT_YEAR, 4, 27, 10, 0, tzinfo=WARSAW),
+            end=dt.datetime(EVENT_YEAR, 4, 27, 13, 30, tzinfo=WARSAW),
         )
         one = client.get(event.url + "ical/")
         assert one["Content-Type"].startswith("text/calendar")
         body = one.content.decode()
-        assert "SUMMARY:Spotkanie w Opolu" in body and "DTSTART" in body and "20270427" in body
+        assert "SUMMARY:Spotkanie w Opolu" in body and "DTSTART" in body and f"{EVENT_YEAR}0427" in body
         feed = client.get("/feeds/wydarzenia.ics").content.decode()
         assert feed.count("BEGIN:VEVENT") == 1
 
@@ -168,17 +168,17 @@ class TestCalendars:
 
         make.event(
             title="Kwietniowe",
-            start=dt.datetime(2027, 4, 27, 10, 0, tzinfo=WARSAW),
-            end=dt.datetime(2027, 4, 27, 12, 0, tzinfo=WARSAW),
+            start=dt.datetime(EVENT_YEAR, 4, 27, 10, 0, tzinfo=WARSAW),
+            end=dt.datetime(EVENT_YEAR, 4, 27, 12, 0, tzinfo=WARSAW),
         )
         make.event(
             title="Majowe",
-            start=dt.datetime(2027, 5, 5, 10, 0, tzinfo=WARSAW),
-            end=dt.datetime(2027, 5, 5, 12, 0, tzinfo=WARSAW),
+            start=dt.datetime(EVENT_YEAR, 5, 5, 10, 0, tzinfo=WARSAW),
+            end=dt.datetime(EVENT_YEAR, 5, 5, 12, 0, tzinfo=WARSAW),
         )
         index = sections[EventIndexPage]
-        html = client.get(index.url + "kalendarz/2027/4/").content.decode()
+        html = client.get(index.url + f"kalendarz/{EVENT_YEAR}/4/").content.decode()
         assert "<table" in html and "<caption>" in html and 'scope="col"' in html
         assert "Kwietniowe" in html and "Majowe" not in html
-        assert index.url + "kalendarz/2027/5/" in html
-        assert client.get(index.url + "kalendarz/2027/13/").status_code == 404
+        assert index.url + f"kalendarz/{EVENT_YEAR}/5/" in html
+        assert client.get(index.url + f"kalendarz/{EVENT_YEAR}/13/").status_code == 404
