@@ -12,11 +12,13 @@
 #   bench/http_pages.sh                          # 10,000 pages and cases, 16 connections, 20 s per URL
 #   CONNECTIONS=32 DURATION=30 bench/http_pages.sh
 #   PAGES=45 CASES=0 bench/http_pages.sh         # the plain demo
-#   REUSE_DB=1 bench/http_pages.sh               # keep the scaled database of the previous run
+#   REUSE_DB=1 bench/http_pages.sh               # keep the scaled database (and search index) of the previous run
+#   ROWS='desk|search' bench/http_pages.sh       # only the rows whose name matches (the nginx ceiling always runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONNECTIONS="${CONNECTIONS:-16}"
+ROWS="${ROWS:-.}"
 DURATION="${DURATION:-20}"
 WORKERS="${WORKERS:-$(( 2 * $(nproc) + 1 ))}"
 PAGES="${PAGES:-10000}"
@@ -91,7 +93,10 @@ export LOG_LEVEL=WARNING
 if [ -n "$fresh_db" ]; then
   .venv/bin/python manage.py demo_scale --pages "$PAGES" --cases "$CASES" --no-reindex
 fi
-[ -n "${SEARCH:-}" ] && .venv/bin/python manage.py search_reindex >/dev/null
+# A reused database keeps its index too, when the node still holds it.
+if [ -n "${SEARCH:-}" ] && { [ -n "$fresh_db" ] || ! curl -sf "$ES_URL/_alias/$ELASTICSEARCH_INDEX" >/dev/null; }; then
+  .venv/bin/python manage.py search_reindex >/dev/null
+fi
 # A signed-in lawyer for the case list: a session made directly, as the login form would.
 SESSION="$(.venv/bin/python manage.py shell --no-imports -c "
 from importlib import import_module
@@ -100,7 +105,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 user = get_user_model().objects.get(username='prawnik')
 store = import_module(settings.SESSION_ENGINE).SessionStore()
 store[SESSION_KEY] = str(user.pk)
-store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
 store.save()
 print(store.session_key)")"
@@ -137,6 +142,7 @@ declare -A URLS=(
 )
 measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
   local name=$1 url=$2; shift 2
+  [ "$name" = "nginx static (ceiling)" ] || [[ "$name" =~ $ROWS ]] || return 0
   local status
   status=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
@@ -170,7 +176,8 @@ CONNS=1 measure "desk list (lawyer) c=1" "$BASE_CACHED/konsultacje/" -H "Cookie:
 if [ -n "${SEARCH:-}" ]; then
   # Each worker loads the Polish analyser (lexicon, glossary) on its first search: start them all with a query
   # neither row asks, so the rows measure searches, not process start-up.
-  wrk -t2 -c"$CONNECTIONS" -d5s --timeout 10s "$BASE_RENDER/api/search/?q=o%C5%9Brodek%20wsparcia" >/dev/null
+  [[ "search API (ES, popular, distinct)" =~ $ROWS ]] && wrk -t2 -c"$CONNECTIONS" -d5s --timeout 10s \
+    "$BASE_RENDER/api/search/?q=o%C5%9Brodek%20wsparcia" >/dev/null
   # Popular searches repeat: 16 queries in turn, answered from the results cache after their first round.
   WRK_SCRIPT=bench/wrk_search.lua measure "search API (ES, 16 popular, cached)" \
     "$BASE_RENDER/api/search/?q=uchwa%C5%82a"

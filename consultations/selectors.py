@@ -37,24 +37,28 @@ class Viewer:
         return self.staff or self.municipality_id is not None
 
 
+def users_with_desk_role() -> QuerySet:
+    """Users read together with what they are to the desk: adviser, official and coordinator membership."""
+    return (
+        get_user_model()
+        ._default_manager.select_related("adviser", "official")
+        .annotate(
+            in_coordinators=Exists(
+                Group.objects.filter(user=OuterRef("pk"), name=COORDINATORS_GROUP),
+            )
+        )
+    )
+
+
 def viewer_for(user) -> Viewer:
     if not user.is_authenticated or not user.is_active:
         return Viewer(user, False, None, None)
     cached = getattr(user, "_consultation_viewer", None)
     if cached is not None:
         return cached
-    # One query for the group, the adviser and the official: every desk request starts here.
-    found = (
-        get_user_model()
-        ._default_manager.filter(pk=user.pk)
-        .select_related("adviser", "official")
-        .annotate(
-            in_coordinators=Exists(
-                Group.objects.filter(user=OuterRef("pk"), name=COORDINATORS_GROUP),
-            )
-        )
-        .get()
-    )
+    # Signed in through DeskRoleBackend, the user came with the role; else one query for the group, the
+    # adviser and the official (every desk request starts here).
+    found = user if hasattr(user, "in_coordinators") else users_with_desk_role().get(pk=user.pk)
     coordinator = user.is_superuser or found.in_coordinators
     adviser = getattr(found, "adviser", None)
     if adviser is not None:
@@ -108,6 +112,11 @@ def consultations_visible_to(user) -> QuerySet[Consultation]:
     if viewer.municipality_id is not None:
         condition |= Q(municipality_id=viewer.municipality_id)
     return Consultation.objects.filter(condition)
+
+
+def consultations_assigned_to(adviser: Adviser) -> QuerySet[Consultation]:
+    """An adviser's current cases: all of them visible to the adviser, so no wider condition is needed."""
+    return Consultation.objects.filter(assignee=adviser)
 
 
 def access_consultation(user, *, year: int, sequence: int, action: str = AccessAction.VIEW) -> Consultation:

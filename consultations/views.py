@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -77,25 +78,52 @@ def _filters_html(language: str, staff: bool, scope_box: bool, bound: bool, quer
     return render_to_string("consultations/_case_filters.html", context)
 
 
-def _prepare_rows(cases, *, today) -> None:
-    """Give each listed case its link, due-date label, overdue flag and assignee's name, once per request.
+def _rows_html(cases, *, today, staff: bool) -> str:
+    """The case list's table rows as HTML: link, title, municipality, status, due date, assignee.
 
-    Reversing the URL and formatting the date in the template cost more than the rest of a row.
+    Built here rather than in the template, where looking up and escaping each cell of 25 rows cost more
+    than the queries of the page.
     """
     # Every case URL is the same pattern with other numbers: reverse it once, then fill the numbers in.
     sample = reverse("consultation_detail", kwargs={"year": "0000", "seq": "00000"})
     prefix = sample.removesuffix("0000/00000/")
+    urgent = format_html(' <span class="badge--warning">{}</span>', _("urgent"))
+    overdue = format_html(' <strong class="overdue">{}</strong>', _("overdue"))
+    paused = format_html(' <span class="muted">({})</span>', _("paused"))
     labels = {}
+    rows = []
     for case in cases:
-        case.list_url = f"{prefix}{case.year}/{case.seq}/"
         due = case.due_date
         if due not in labels:
             labels[due] = dateformat.format(due, "j E Y") if due is not None else ""
-        case.due_label = labels[due]
-        case.overdue = due is not None and due < today
-        # As Adviser.name: the full name, else the username.
-        full_name = f"{case.assignee_first_name} {case.assignee_last_name}".strip()
-        case.assignee_name = (full_name or case.assignee_username) if case.assignee_username else ""
+        if case.is_open:
+            due_cell = format_html(
+                "{}{}{}",
+                labels[due],
+                overdue if due is not None and due < today else "",
+                paused if case.is_paused else "",
+            )
+        else:
+            due_cell = "—"
+        row = format_html(
+            '<tr><td><a href="{}{}/{}/">{}</a></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td>',
+            prefix,
+            case.year,
+            case.seq,
+            case.number,
+            case.title,
+            urgent if case.urgent else "",
+            case.municipality_name,
+            case.status_label,
+            due_cell,
+        )
+        if staff:
+            # As Adviser.name: the full name, else the username.
+            full_name = f"{case.assignee_first_name} {case.assignee_last_name}".strip()
+            name = (full_name or case.assignee_username) if case.assignee_username else ""
+            row = format_html("{}<td>{}</td>", row, name or "—")
+        rows.append((row,))
+    return format_html_join("\n", "{}</tr>", rows)
 
 
 def _querystring_without_page(request) -> str:
@@ -136,9 +164,11 @@ def consultation_list(request):
     if not viewer.known:
         return render(request, "consultations/no_access.html", status=403)
     filters = forms.CaseFilterForm(request.GET or None, staff=viewer.staff)
-    cases = selectors.consultations_visible_to(request.user).only(*LIST_FIELDS).annotate(**LIST_NAMES)
     if viewer.adviser is not None and not viewer.coordinator and request.GET.get("scope") != "all":
-        cases = cases.filter(assignee=viewer.adviser)
+        cases = selectors.consultations_assigned_to(viewer.adviser)
+    else:
+        cases = selectors.consultations_visible_to(request.user)
+    cases = cases.only(*LIST_FIELDS)
     today = timezone.localdate()
     status = ""
     if filters.is_valid():
@@ -157,8 +187,9 @@ def consultation_list(request):
     elif status not in ("", "all"):
         cases = cases.filter(status=status)
     cases = cases.order_by("due_date", "pk") if viewer.staff else cases.order_by("-submitted_at")
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    _prepare_rows(page, today=today)
+    paginator = Paginator(cases.annotate(**LIST_NAMES), 25)
+    paginator.count = cases.count()  # counted without the joins that bring the names
+    page = paginator.get_page(request.GET.get("page"))
     queue = None
     if viewer.coordinator:
         queue = Consultation.objects.filter(status=Status.SUBMITTED, assignee__isnull=True).order_by(
@@ -178,6 +209,7 @@ def consultation_list(request):
                 bool(request.GET),
                 tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k in FILTER_PARAMETERS)),
             ),
+            "rows_html": _rows_html(page, today=today, staff=viewer.staff),
             "queue": queue,
             "today": today,
             "querystring": _querystring_without_page(request),

@@ -33,7 +33,7 @@ from .services import (
     login_lockout,
 )
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 OTP_PENDING = "accounts_otp_pending"
 # A password checked but not yet followed by a code is forgotten after this long.
 OTP_PENDING_SECONDS = 5 * 60

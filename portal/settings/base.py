@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "portal.cache.PageCacheFetchMiddleware",
 ]
 
+# Django's model backend, reading the desk role (adviser, official, coordinator) with the signed-in user.
+AUTHENTICATION_BACKENDS = ["consultations.auth.DeskRoleBackend"]
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
