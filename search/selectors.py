@@ -29,8 +29,8 @@ TYPE_LABELS = {
 }
 CITATION_RE = re.compile(r"\bart\.?\s*(\d+[a-z]*)\b", re.IGNORECASE)
 SNIPPET_CHARS = 240
-# What a hit is built from: the other normalised texts are long and only the engines read them.
-HIT_FIELDS = ("title", "url", "type", "date", "status", "summary", "body", "body_norm")
+# What a hit is built from: the normalised texts are long and only the engines read them.
+HIT_FIELDS = ("title", "url", "type", "date", "status", "summary", "body")
 
 
 @dataclass
@@ -95,12 +95,19 @@ def query_tokens(analyser, query: str) -> tuple[list[str], set[str]]:
     return tokens, highlight
 
 
-def snippet(analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS) -> str:
-    """The passage with the most matched words, matched words in <mark>, HTML-escaped."""
+def snippet(
+    analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS, *, unmatched: bool = True
+) -> str:
+    """The passage with the most matched words, matched words in <mark>, HTML-escaped.
+
+    A text without a matched word gives its beginning, or "" with ``unmatched=False``.
+    """
     if not text:
         return ""
     matches = analyser.matching_spans(text, highlight)
     if not matches:
+        if not unmatched:
+            return ""
         cut = text[:width]
         return escape(cut) + ("…" if len(text) > width else "")
     # Matches are in text order: the window starting at match i holds matches i..last-1, where last only
@@ -129,8 +136,16 @@ def snippet(analyser, text: str, highlight: set[str], width: int = SNIPPET_CHARS
 
 
 def search_run(
-    query: str, *, filters: dict | None = None, sort: str = "relevance", page: int = 1, per_page: int = 10
+    query: str,
+    *,
+    filters: dict | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 10,
+    generation: str | None = None,
 ) -> SearchPage:
+    """Run a search; ``generation`` (of the results cache) lets the editors' picks and topic names be read
+    once per generation in this process instead of on every search."""
     from search.services import analyzer
 
     analyser = analyzer()
@@ -154,21 +169,23 @@ def search_run(
         entry = entries.get(pk)
         if entry is None:
             continue
-        text = entry.body if _has_match(entry.body_norm, highlight) else entry.summary
+        # The passage of the body with the matched words, else the summary (a match in the title only).
+        passage = snippet(analyser, entry.body, highlight, unmatched=False)
+        passage = passage or snippet(analyser, entry.summary, highlight) or escape(entry.summary)
         hits.append(
             Hit(
                 title=entry.title,
                 url=entry.url,
                 type=entry.type,
                 type_label=str(TYPE_LABELS.get(entry.type, entry.type)),
-                snippet=snippet(analyser, text, highlight) or escape(entry.summary),
+                snippet=passage,
                 score=round(score, 4),
                 date=entry.date,
                 status=entry.status,
             )
         )
     suggestion = None
-    if result.total == 0 or result.total < 3:
+    if result.total < 3:
         suggestion = suggest(analyser, query)
     return SearchPage(
         query=query,
@@ -176,10 +193,10 @@ def search_run(
         total=result.total,
         page=page,
         per_page=per_page,
-        facets=label_facets(result.facets),
+        facets=label_facets(result.facets, generation=generation),
         suggestion=suggestion,
         engine=backend.name,
-        promoted=promotions(query) if page == 1 else [],
+        promoted=promotions(query, generation=generation) if page == 1 else [],
         exact=result.exact,
         fallback=fallback,
     )
@@ -212,7 +229,7 @@ def search_run_cached(
         return search_run(query, **arguments)
     if cached is not None:
         return replace(cached, query=query)
-    result = search_run(query, **arguments)
+    result = search_run(query, **arguments, generation=generation)
     # A fallback answer stays out of the cache: the engine may answer again by the next search.
     if key and not result.fallback:
         try:
@@ -245,12 +262,34 @@ def _result_key(generation: str, query: str, *, filters, sort, page, per_page) -
     return f"search:result:{generation}:{digest}"
 
 
-def promotions(query: str) -> list[Promotion]:
+# Per process: values read from the database once per generation of the results cache (editing a promotion
+# or a topic starts a new generation): name -> (generation, value).
+_PER_GENERATION: dict[str, tuple[str, object]] = {}
+
+
+def _per_generation(name: str, generation: str | None, compute):
+    if generation is None:
+        return compute()
+    held = _PER_GENERATION.get(name)
+    if held is None or held[0] != generation:
+        held = _PER_GENERATION[name] = (generation, compute())
+    return held[1]
+
+
+def promotions(query: str, *, generation: str | None = None) -> list[Promotion]:
     """Editors' picks for this query (Wagtail's search promotions), live pages and external links."""
     from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.search.utils import normalise_query_string
 
-    picks = SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
+    normalised = normalise_query_string(query)
+    promoted = _per_generation(
+        "promoted queries",
+        generation,
+        lambda: frozenset(SearchPromotion.objects.values_list("query__query_string", flat=True)),
+    )
+    if normalised not in promoted:
+        return []
+    picks = SearchPromotion.objects.filter(query__query_string=normalised)
     out = []
     for pick in picks.select_related("page"):
         if pick.page_id and pick.page.live:
@@ -259,10 +298,6 @@ def promotions(query: str) -> list[Promotion]:
             title = pick.external_link_text or pick.external_link_url
             out.append(Promotion(title=title, url=pick.external_link_url, description=pick.description))
     return out
-
-
-def _has_match(entry_norm: str, highlight: set[str]) -> bool:
-    return not highlight.isdisjoint(entry_norm.split())
 
 
 def suggest(analyser, query: str) -> str | None:
@@ -280,7 +315,7 @@ def suggest(analyser, query: str) -> str | None:
     return " ".join(words) if changed else None
 
 
-def label_facets(raw: dict) -> dict:
+def label_facets(raw: dict, *, generation: str | None = None) -> dict:
     from knowledge.models import Topic
 
     labels = {
@@ -289,8 +324,8 @@ def label_facets(raw: dict) -> dict:
         "status": {k: str(v) for k, v in InterpretationStatus.choices},
     }
     if raw.get("topic"):
-        labels["topic"] = dict(
-            Topic.objects.filter(slug__in=[v for v, _ in raw["topic"]]).values_list("slug", "name")
+        labels["topic"] = _per_generation(
+            "topic names", generation, lambda: dict(Topic.objects.values_list("slug", "name"))
         )
     return {
         name: [

@@ -149,6 +149,15 @@ class PortalFacetedSearch(FacetedSearch):
             " ".join(engine_query.tokens), filters=filters, sort=("-date", "_score") if by_date else ()
         )
 
+    def search(self):
+        # The request's page, total and rescoring go on the base search, so the faceted search is built once.
+        q = self.engine_query
+        search = super().search().extra(from_=q.offset, size=q.limit, track_total_hits=True)
+        search = search.source(False)  # only ids are read
+        if q.sort != "date":
+            search = search.extra(rescore=_rescore(q))
+        return search
+
     def query(self, search, query):
         match = _match(self.engine_query.tokens)
         return search.query(_boosted(match) if self.engine_query.sort == "date" else match)
@@ -255,12 +264,7 @@ class ElasticBackend(SearchBackend):
     def search(self, query: EngineQuery) -> EngineResult:
         if not query.tokens:
             return EngineResult(hits=[], total=0)
-        faceted = PortalFacetedSearch(query, self.alias, "portal")
-        search = faceted.build_search().extra(from_=query.offset, size=query.limit, track_total_hits=True)
-        search = search.source(False)  # only ids are read
-        if query.sort != "date":
-            search = search.extra(rescore=_rescore(query))
-        response = search.using(self.client).index(self.alias).execute()
+        response = PortalFacetedSearch(query, self.alias, "portal").execute()
         hits = [(int(hit.meta.id), float(hit.meta.score or 0.0)) for hit in response]
         facets = {}
         aggregations = response.aggregations.to_dict() if response.aggregations else {}

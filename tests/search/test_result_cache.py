@@ -95,6 +95,21 @@ def test_an_editors_pick_shows_at_once(make, site, computed):
     assert [p.title for p in search_run_cached("dotacje").promoted] == [page.title]
 
 
+def test_a_renamed_topic_shows_in_the_facets_at_once(make, site, computed):
+    from tests.factories import TopicFactory
+
+    topic = TopicFactory(name="dotacje celowe")
+    make.news(title="Dofinansowanie dla gmin", topics=[topic])
+    search_reindex()
+    labels = lambda query: [f["label"] for f in search_run_cached(query).facets["topic"]]  # noqa: E731
+    assert labels("dofinansowanie") == ["dotacje celowe"]
+    topic.name = "dotacje i granty"
+    topic.save()
+    # Another query, computed afresh: its topic names are the new ones, not those read for the first.
+    assert labels("gmin") == ["dotacje i granty"]
+    assert len(computed) == 2
+
+
 def test_glossary_edits_show_at_once(make, site, django_capture_on_commit_callbacks):
     from knowledge.models import GlossaryTerm
 
