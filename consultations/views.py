@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -25,7 +25,7 @@ from consultations import forms, selectors, services
 from consultations.choices import OPEN_STATUSES, AccessAction, Status
 from consultations.models import AnswerTemplate, Consultation, Notification, PrivacyClause
 
-RATE_LIMITED = _("Too many attempts from your address. Wait a while and try again.")
+RATE_LIMITED = gettext_lazy("Too many attempts from your address. Wait a while and try again.")
 
 
 def _case(request, year, seq, action=AccessAction.VIEW) -> Consultation:

@@ -87,6 +87,22 @@ class TestAsking:
         assert case.urgency_reason == "sesja rady 10 marca"
         assert not PendingUpload.objects.exists()
 
+    def test_too_many_questions_are_refused_in_the_readers_language_and_the_text_is_kept(
+        self, client, desk, settings
+    ):
+        settings.CONSULTATION_SUBMIT_RATE = "1/h"
+        client.force_login(desk.official)
+        assert client.post(reverse("consultation_new"), question_data()).status_code == 302
+        response = client.post(reverse("consultation_new"), question_data(title="Drugie pytanie"))
+        assert response.status_code == 429
+        page = response.content.decode()
+        assert "Zbyt wiele prób z Twojego adresu" in page
+        assert "Drugie pytanie" in page and "klubu seniora. Czy to zgodne" in page
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.post(reverse("consultation_new"), question_data()).content.decode()
+        assert "Too many attempts from your address" in page
+        assert Consultation.objects.count() == 1
+
     def test_a_file_that_is_not_what_its_name_says_is_refused_with_a_message(self, client, desk):
         client.force_login(desk.official)
         fake = SimpleUploadedFile(
