@@ -2,10 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.choices import InterpretationStatus, MunicipalityKind, Voivodeship
-from search.selectors import TYPE_LABELS
+from search.selectors import MAX_PAGE, TYPE_LABELS
 
 MAX_QUERY_LENGTH = 200
-MAX_PAGE = 500
 
 
 class SearchForm(forms.Form):

@@ -29,6 +29,7 @@ TYPE_LABELS = {
 }
 CITATION_RE = re.compile(r"\bart\.?\s*(\d+[a-z]*)\b", re.IGNORECASE)
 SNIPPET_CHARS = 240
+MAX_PAGE = 500  # the deepest page of results offered (Elasticsearch reads at most 10,000 hits by default)
 # What a hit is built from: the normalised texts are long and only the engines read them.
 HIT_FIELDS = ("title", "url", "type", "date", "status", "summary", "body")
 
@@ -65,10 +66,12 @@ class SearchPage:
     promoted: list[Promotion] = field(default_factory=list)
     exact: bool = True  # False: the total and facet counts are estimates (a very large result set)
     fallback: bool = False  # answered by the database because the configured engine failed
+    reachable: int | None = None  # how many results the pages reach, when fewer than total
 
     @property
     def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        shown = self.total if self.reachable is None else min(self.total, self.reachable)
+        return max(1, min(MAX_PAGE, math.ceil(shown / self.per_page)))
 
 
 def query_tokens(analyser, query: str) -> tuple[list[str], set[str]]:
@@ -199,6 +202,7 @@ def search_run(
         promoted=promotions(query, generation=generation) if page == 1 else [],
         exact=result.exact,
         fallback=fallback,
+        reachable=result.reachable,
     )
 
 

@@ -35,6 +35,8 @@ class EngineResult:
     total: int
     facets: dict = field(default_factory=dict)  # name -> [(value, count)], most frequent first
     exact: bool = True  # False: total and facet counts are estimates (a very large result set)
+    # How many matches the ranking reaches when fewer than total (a windowed ranking): pages stop there.
+    reachable: int | None = None
 
 
 class SearchBackend:

@@ -158,15 +158,25 @@ class PostgresBackend(SqlBackend):
             " CROSS JOIN LATERAL (SELECT e.search_vector || ''::tsvector AS v OFFSET 0) d"
             for rows, _params in windows
         )
+        # With every page, how many candidates the windows hold: ranked by relevance, pages end there.
         sql = (
-            f"SELECT e.id, max(e.final) AS final FROM ({scored}) e GROUP BY e.id, e.date"
+            f"SELECT e.id, max(e.final) AS final, count(*) OVER () FROM ({scored}) e GROUP BY e.id, e.date"
             f" ORDER BY {self._order(query)}, e.id LIMIT %s OFFSET %s"
         )
         params = [p for _rows, window_params in windows for p in window_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, query.limit, query.offset])
-            hits = [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
-        return EngineResult(hits=hits, total=max(total, len(hits)), facets=facets, exact=False)
+            rows = cursor.fetchall()
+            hits = [(int(pk), float(score or 0.0)) for pk, score, _candidates in rows]
+            reachable = None
+            if query.sort != "date":
+                if rows:
+                    reachable = rows[0][2]
+                else:  # a page past the candidates: count them on their own
+                    cursor.execute(f"SELECT count(DISTINCT e.id) FROM ({scored}) e", params)
+                    reachable = cursor.fetchone()[0]
+        total = max(total, len(hits), reachable or 0)
+        return EngineResult(hits=hits, total=total, facets=facets, exact=False, reachable=reachable)
 
     def _idf(self, tokens: list[str]) -> tuple[dict[str, float], dict[str, int], int]:
         """(IDF per token, document frequency per token, number of entries)."""

@@ -150,3 +150,17 @@ def _entries(hits):
 
     found = SearchEntry.objects.in_bulk([pk for pk, _ in hits])
     return [found[pk] for pk, _ in hits]
+
+
+def test_pages_end_where_the_windowed_ranking_ends(collection):
+    """Ranked by relevance, a page past the candidates would be empty: the pages offered stop before it."""
+    first = search_run("usługi społeczne w gminie", per_page=10)
+    assert not first.exact and first.total >= ENTRIES // 2
+    assert first.reachable is not None and first.reachable < first.total
+    assert first.num_pages == -(-first.reachable // 10) < -(-first.total // 10)
+    last = search_run("usługi społeczne w gminie", page=first.num_pages, per_page=10)
+    assert last.results and last.num_pages == first.num_pages
+    beyond = search_run("usługi społeczne w gminie", page=first.num_pages + 5, per_page=10)
+    assert beyond.results == [] and beyond.num_pages == first.num_pages
+    by_date = search_run("usługi społeczne w gminie", sort="date", per_page=10)
+    assert by_date.reachable is None  # date order reaches every match
