@@ -125,6 +125,19 @@ class CodeForm(forms.Form):
         return code
 
 
+class VerifyCodeForm(CodeForm):
+    """The code that proves the second step: from the app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Code from the app or a backup code"),
+        max_length=12,
+        help_text=_("Six digits shown by the app, or one of your eight-digit backup codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "size": 10}
+        ),
+    )
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for rejection"),

@@ -1,13 +1,18 @@
-"""Time-based one-time passwords (TOTP) for staff: set-up with a QR code, confirmation, and switching off."""
+"""Time-based one-time passwords (TOTP) for staff: set-up with a QR code, confirmation, backup codes and
+switching off."""
 
 import base64
+import secrets
 
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "portal"
+BACKUP_DEVICE_NAME = "backup"
+BACKUP_CODES = 10
 
 
 def totp_device_pending(user) -> TOTPDevice:
@@ -29,7 +34,29 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> bool:
 
 
 def totp_disable(*, user) -> None:
-    TOTPDevice.objects.filter(user=user).delete()
+    """Switch the second step off: the authenticator and the backup codes go."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+
+
+def backup_codes_issue(*, user) -> list[str]:
+    """Ten new single-use codes for signing in without the phone; earlier ones stop working.
+
+    Eight digits each, written in two groups of four; the page that shows them is the only place they appear.
+    """
+    codes: set[str] = set()
+    while len(codes) < BACKUP_CODES:
+        codes.add(f"{secrets.randbelow(10**8):08d}")
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return [f"{code[:4]} {code[4:]}" for code in sorted(codes)]
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def totp_secret_text(device: TOTPDevice) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -197,7 +198,7 @@ def otp_verify(request):
             request.session.pop(OTP_PENDING, None)
             messages.info(request, _("Sign in again to continue."))
             return redirect("account_login")
-    form = forms.CodeForm(request.POST or None)
+    form = forms.VerifyCodeForm(request.POST or None)
     context = {"form": form, "next": request.GET.get("next", "")}
     if request.method == "POST" and form.is_valid():
         key = login_account_key(user, "")
@@ -215,6 +216,7 @@ def otp_verify(request):
             )
             return render(request, "accounts/otp_verify.html", context)
         login_failures_clear(key)
+        _backup_code_used(request, user, device)
         if request.user.is_authenticated:
             from django_otp import login as otp_login
 
@@ -226,6 +228,23 @@ def otp_verify(request):
             auth.login(request, user, backend=MODEL_BACKEND)
         return HttpResponseRedirect(next_url)
     return render(request, "accounts/otp_verify.html", context)
+
+
+def _backup_code_used(request, user, device) -> None:
+    from . import two_factor as tf
+
+    if device.name != tf.BACKUP_DEVICE_NAME:
+        return
+    left = tf.backup_codes_left(user)
+    messages.warning(
+        request,
+        ngettext(
+            "You signed in with a backup code; %(left)d is left. Make new ones in your account.",
+            "You signed in with a backup code; %(left)d are left. Make new ones in your account.",
+            left,
+        )
+        % {"left": left},
+    )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -345,29 +364,49 @@ def two_factor(request):
 
     enabled = user_has_device(request.user)
     required = settings.ACCOUNT_REQUIRE_2FA_FOR_STAFF and selectors.is_staff_member(request.user)
-    form = forms.CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        action = request.POST.get("action")
-        if action == "enable" and not enabled:
-            device = tf.totp_device_pending(request.user)
-            if tf.totp_device_confirm(device=device, code=code):
-                device.refresh_from_db()
-                otp_login(request, device)
-                messages.success(request, _("Two-factor authentication is on."))
-                return HttpResponseRedirect(_safe_next(request, "account_home"))
-            form.add_error("code", CODE_INVALID)
-        elif action == "disable" and enabled and not required:
-            if match_token(request.user, code) is not None:
-                tf.totp_disable(user=request.user)
-                messages.success(request, _("Two-factor authentication is off."))
-                return redirect("account_home")
-            form.add_error("code", CODE_INVALID)
-    context = {"form": form, "enabled": enabled, "required": required, "next": request.GET.get("next", "")}
+    action = request.POST.get("action") if request.method == "POST" else None
+    # On: one form switches it off, another makes new backup codes; each proves the second step again.
+    form = (forms.VerifyCodeForm if enabled else forms.CodeForm)(request.POST if action != "backup" else None)
+    backup_form = forms.VerifyCodeForm(request.POST if action == "backup" else None, prefix="backup")
+    if action == "enable" and not enabled and form.is_valid():
+        device = tf.totp_device_pending(request.user)
+        if tf.totp_device_confirm(device=device, code=form.cleaned_data["code"]):
+            device.refresh_from_db()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor authentication is on."))
+            return _backup_codes_page(request, tf.backup_codes_issue(user=request.user))
+        form.add_error("code", CODE_INVALID)
+    elif action == "disable" and enabled and not required and form.is_valid():
+        if match_token(request.user, form.cleaned_data["code"]) is not None:
+            tf.totp_disable(user=request.user)
+            messages.success(request, _("Two-factor authentication is off."))
+            return redirect("account_home")
+        form.add_error("code", CODE_INVALID)
+    elif action == "backup" and enabled and backup_form.is_valid():
+        if match_token(request.user, backup_form.cleaned_data["code"]) is not None:
+            return _backup_codes_page(request, tf.backup_codes_issue(user=request.user))
+        backup_form.add_error("code", CODE_INVALID)
+    context = {
+        "form": form,
+        "backup_form": backup_form,
+        "enabled": enabled,
+        "required": required,
+        "next": request.GET.get("next", ""),
+        "backup_codes_left": tf.backup_codes_left(request.user) if enabled else 0,
+    }
     if not enabled:
         device = tf.totp_device_pending(request.user)
         context.update(qr_svg=tf.totp_qr_svg(device), secret=tf.totp_secret_text(device))
     return render(request, "accounts/two_factor.html", context)
+
+
+def _backup_codes_page(request, codes: list[str]):
+    """The new backup codes, shown this once; the page then leads on to where the user was going."""
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {"codes": codes, "next_url": _safe_next(request, "account_home")},
+    )
 
 
 # RODO: the right of access

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "csp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use backup codes for a lost phone
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -163,3 +163,11 @@ def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 80) -> None:
         if page.evaluate("selector => document.activeElement.matches(selector)", selector):
             return
     pytest.fail(f"{selector} not reached with {limit} presses of {key}")
+
+
+def one_time_code(device) -> str:
+    """The code an authenticator app shows right now for this TOTP device."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -13,7 +13,7 @@ import pytest
 from consultations import services
 from consultations.models import Adviser, PrivacyClause
 from knowledge import models as km
-from tests.browser.conftest import VIEWPORT, sign_in
+from tests.browser.conftest import VIEWPORT, one_time_code, sign_in, snap
 from tests.consultations.conftest import make_official
 from tests.factories import MunicipalityFactory, TopicFactory, UserFactory
 
@@ -135,3 +135,20 @@ def test_the_desk_meets_wcag_aa(audit, site):
     page.locator("main form.question-form button[type=submit]").click()
     page.wait_for_selector(".error-summary")
     assert audit() == []
+
+
+def test_two_factor_set_up_and_the_backup_codes_meet_wcag_aa(audit, site):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    UserFactory(username="redaktorka", groups=["Editors"])
+    page = audit.page
+    sign_in(page, "redaktorka")
+    assert audit("/konto/2fa/") == []
+    device = TOTPDevice.objects.get(user__username="redaktorka")
+    page.locator("#id_code").fill(one_time_code(device))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".account__codes")
+    assert page.locator(".account__codes li").count() == 10
+    snap(page, "account-backup-codes")
+    assert audit() == []
+    assert audit("/konto/2fa/") == []  # on: backup codes left, new ones, switching off

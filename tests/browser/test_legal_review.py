@@ -6,14 +6,13 @@ Both sign in to the Wagtail admin through the portal's login and its one-time co
 import re
 
 import pytest
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 from wagtail.models import TaskState
 
 from knowledge import models as km
 from portal.services import LEGAL_REVIEW_WORKFLOW
-from tests.browser.conftest import polish, snap
+from tests.browser.conftest import one_time_code, polish, snap
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,12 +23,6 @@ QUESTION = "Czy centrum usług społecznych może prowadzić klub sąsiedzki w l
 ANSWER = "Tak. Ustawa nie wymaga, by usługi społeczne były świadczone w siedzibie centrum."
 AUTHOR = "radca prawny Obserwatorium"
 COMMENT = "Podstawa prawna się zgadza; można publikować."
-
-
-def one_time_code(device: TOTPDevice) -> str:
-    """The code the authenticator app shows right now."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client, TestCase
 from django.utils import timezone, translation
+from django_otp import user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -43,6 +44,7 @@ def client():
 def _no_code_throttling(settings):
     # django-otp slows down retries after a wrong code; the tests retry at once on purpose.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
 def next_code(device: TOTPDevice) -> str:
@@ -106,6 +108,65 @@ def test_switching_off_needs_a_current_code(client, editor, device):
     assert TOTPDevice.objects.filter(user=editor).exists()
     client.post("/konto/2fa/", {"action": "disable", "code": next_code(device)})
     assert not TOTPDevice.objects.filter(user=editor).exists()
+
+
+# Backup codes
+
+
+BACKUP_CODE = re.compile(r"<code>(\d{4} \d{4})</code>")
+
+
+def sign_in_with_code(client, code: str):
+    from django.conf import settings
+
+    client.logout()  # drops every cookie, the language one too
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post("/konto/logowanie/", {"login": "redaktor2fa", "password": "haslo-testowe"})
+    return client.post("/konto/logowanie/kod/", {"code": code})
+
+
+def test_switching_on_shows_backup_codes_once_and_each_signs_in_once(client, editor):
+    client.force_login(editor)
+    client.get("/konto/2fa/?next=/admin/")
+    pending = TOTPDevice.objects.get(user=editor)
+    page = client.post("/konto/2fa/?next=/admin/", {"action": "enable", "code": next_code(pending)})
+    html = page.content.decode()
+    codes = BACKUP_CODE.findall(html)
+    assert page.status_code == 200 and len(set(codes)) == 10
+    assert 'href="/admin/"' in html  # on to where the set-up was asked for
+    assert not BACKUP_CODE.findall(client.get("/konto/2fa/").content.decode())  # shown that once
+
+    done = sign_in_with_code(client, codes[3])
+    assert done.status_code == 302 and signed_in(client)
+    assert "9 are left" in client.get(done["Location"], follow=True).content.decode()
+    refused = sign_in_with_code(client, codes[3])
+    assert "This code is not valid" in refused.content.decode() and not signed_in(client)
+    assert sign_in_with_code(client, codes[4].replace(" ", "")).status_code == 302  # typed without the space
+
+
+def test_new_backup_codes_replace_the_old_and_switching_off_removes_them(client, editor, device):
+    from portal.accounts.two_factor import backup_codes_issue
+
+    old = backup_codes_issue(user=editor)
+    client.force_login(editor)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    assert "You have 10 unused backup codes" in client.get("/konto/2fa/").content.decode()
+    refused = client.post("/konto/2fa/", {"action": "backup", "backup-code": wrong_code(device)})
+    assert "This code is not valid" in refused.content.decode() and not BACKUP_CODE.findall(
+        refused.content.decode()
+    )
+    new = BACKUP_CODE.findall(
+        client.post("/konto/2fa/", {"action": "backup", "backup-code": old[0]}).content.decode()
+    )
+    assert len(new) == 10 and not set(new) & set(old)
+    assert "This code is not valid" in sign_in_with_code(client, old[1]).content.decode()
+    assert sign_in_with_code(client, new[0]).status_code == 302
+
+    client.post("/konto/2fa/", {"action": "disable", "code": new[1]})
+    assert not user_has_device(editor)
+    assert "Two-factor authentication is off" in client.get("/konto/", follow=True).content.decode()
 
 
 # Signing in with a second step
