@@ -111,10 +111,10 @@ class LoginForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code from the authenticator app"),
-        max_length=8,
+        max_length=12,  # room for a backup code written in two groups (VerifyCodeForm)
         help_text=_("Six digits shown by the app, e.g. 123456."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "size": 8}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "size": 10}
         ),
     )
 
@@ -128,14 +128,11 @@ class CodeForm(forms.Form):
 class VerifyCodeForm(CodeForm):
     """The code that proves the second step: from the app, or one of the backup codes."""
 
-    code = forms.CharField(
-        label=_("Code from the app or a backup code"),
-        max_length=12,
-        help_text=_("Six digits shown by the app, or one of your eight-digit backup codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "size": 10}
-        ),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("Code from the app or a backup code")
+        code.help_text = _("Six digits shown by the app, or one of your eight-digit backup codes.")
 
 
 class RejectForm(forms.Form):
