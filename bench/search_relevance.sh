@@ -32,7 +32,10 @@ for engine in ${ENGINES:-sqlite postgres elasticsearch}; do
           -c "DROP DATABASE IF EXISTS cus_relevance" -c "CREATE DATABASE cus_relevance" >/dev/null 2>&1
         export DATABASE_URL="$(scripts/postgres.sh url | sed 's#/cus$#/cus_relevance#')"
         if [ "$engine" = elasticsearch ]; then
-          export ELASTICSEARCH_URL="$(scripts/elasticsearch.sh start)" ELASTICSEARCH_INDEX=bench-relevance
+          # A node that already answers (started from any checkout) is used; else one is started here.
+          url=http://127.0.0.1:9200
+          curl -sf "$url/_cluster/health" >/dev/null 2>&1 || url="$(scripts/elasticsearch.sh start)"
+          export ELASTICSEARCH_URL="$url" ELASTICSEARCH_INDEX=bench-relevance
         fi ;;
     esac
     prepare

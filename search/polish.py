@@ -257,7 +257,7 @@ class Analyzer:
     def matching_spans(self, text: str, lemmas: set[str]) -> list[tuple[int, int]]:
         """Offsets of the words of ``text`` that analyse_words() gives one of ``lemmas``, in text order.
 
-        The same analysis as analyse_words() (and the same learning and counting), but each distinct word is
+        The same analysis as analyse_words() (and the same learning), but each distinct word is
         looked up once and the text is scanned by regular expressions: snippets are cut from whole bodies
         on every search.
         """
@@ -313,7 +313,11 @@ class Analyzer:
         return [(start, end) for start, end, key in spans if key in wanted]
 
     def _count_and_select(self, counts: Counter[str], lemmas: set[str]) -> set[str]:
-        """Count the words' lemmas as analyse_words() does; return the words having one of ``lemmas``."""
+        """The words having one of ``lemmas``.
+
+        Words are learnt as analyse_words() learns them, but not counted: a snippet shows a text again, and
+        counting each showing made every process weigh "did you mean" by what it happened to show.
+        """
         wanted = set()
         with self._lock:
             cache = self._index_cache
@@ -323,8 +327,6 @@ class Analyzer:
                 found = cache.get(key)
                 if found is None:
                     found = self._index_word(key)
-                for lemma in found:
-                    self._freq[lemma] += count
                 if not lemmas.isdisjoint(found):
                     wanted.add(key)
         return wanted
@@ -510,6 +512,12 @@ class Analyzer:
         if not found:
             return None
         return min(found, key=lambda form: (-self._weight(form), abs(len(form) - len(folded)), form))
+
+    def set_frequencies(self, counts: Mapping[str, int]) -> None:
+        """How many documents hold each lemma, from the index: "did you mean" prefers the commonest word."""
+        with self._lock:
+            self._freq = Counter(counts)
+            self._guess_cache.clear()
 
     def _weight(self, form: str) -> int:
         return max((self._freq[lemma] for lemma in self._lexicon[form]), default=0)

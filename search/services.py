@@ -45,6 +45,8 @@ def analyzer():
         stored = {row.form: tuple(row.lemmas.split()) for row in LexiconForm.objects.all()}
         analyser.load_lexicon(stored)
         _STORED_FORMS.update(stored)
+        # Every process weighs "did you mean" by the same counts: the database index's, read once here.
+        analyser.set_frequencies(database_backend().token_frequencies())
         synonyms_reload(analyser)
         analyser._portal_loaded = True
         _STORED_FORMS.add_version(analyser.lexicon_version)

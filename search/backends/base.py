@@ -79,6 +79,10 @@ class SqlBackend(SearchBackend):
         """(FROM/JOIN fragment, score expression, params) selecting entries that match any token."""
         raise NotImplementedError
 
+    def token_frequencies(self) -> dict[str, int]:
+        """How many entries hold each index token (lemma): the weights of "did you mean"."""
+        raise NotImplementedError
+
     def _year_expr(self) -> str:
         raise NotImplementedError
 

@@ -178,6 +178,11 @@ class PostgresBackend(SqlBackend):
         total = max(total, len(hits), reachable or 0)
         return EngineResult(hits=hits, total=total, facets=facets, exact=False, reachable=reachable)
 
+    def token_frequencies(self) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT token, docs FROM search_documentfrequency WHERE token <> ''")
+            return dict(cursor.fetchall())
+
     def _idf(self, tokens: list[str]) -> tuple[dict[str, float], dict[str, int], int]:
         """(IDF per token, document frequency per token, number of entries)."""
         # Document frequencies come from search_documentfrequency, which triggers keep current on every

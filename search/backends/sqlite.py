@@ -5,6 +5,7 @@ from django.db import connection
 from .base import FIELD_WEIGHTS, EngineQuery, SqlBackend
 
 FTS_TABLE = "search_fts"
+VOCAB_TABLE = "search_fts_vocab"  # FTS5's own count of the entries holding each token
 COLUMNS = ("title_norm", "basis_norm", "summary_norm", "body_norm")
 
 
@@ -16,6 +17,7 @@ def ensure_fts_table(schema_connection=None) -> None:
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
             f'{", ".join(COLUMNS)}, tokenize = "unicode61 remove_diacritics 0")'
         )
+        cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, row)")
 
 
 class SqliteBackend(SqlBackend):
@@ -53,6 +55,11 @@ class SqliteBackend(SqlBackend):
                     self.index(batch)
                     batch = []
             self.index(batch)
+
+    def token_frequencies(self) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term, doc FROM {VOCAB_TABLE}")
+            return dict(cursor.fetchall())
 
     def _match(self, query: EngineQuery):
         expression = " OR ".join('"' + token.replace('"', "") + '"' for token in query.tokens)

@@ -181,6 +181,28 @@ def test_did_you_mean_for_a_typo(engine, corpus):
     assert result.suggestion == "koordynator"
 
 
+def test_a_typo_is_read_as_the_commoner_word_in_every_process(make, site, monkeypatch):
+    """ "karry" is one letter from both "kadry" and "karty"; the index holds "karty" six times as often.
+
+    The weights come from the database's index whichever engine answers, so this runs on the database only.
+    """
+    from search import polish
+    from search.selectors import snippet
+    from search.services import analyzer
+
+    for n in range(6):
+        make.news(title=f"Karty usług {n}", body=paragraph("Karty informacyjne usług dla mieszkańców."))
+    make.news(title="Kadry centrum", body=paragraph("Kadry ośrodka."))
+    search_reindex()
+    monkeypatch.setattr(polish, "_singleton", None)  # the analyser a newly started process loads
+    fresh = analyzer()
+    assert fresh.suggest("karry") == "karty"
+    assert {hit.title for hit in search_run("karry").results} == {f"Karty usług {n}" for n in range(6)}
+    for _ in range(50):  # a process that happened to show "kadry" in many snippets reads it the same
+        snippet(fresh, "Kadry, kadry i jeszcze raz kadry ośrodka.", {"kadra"})
+    assert fresh.suggest("karry") == "karty"
+
+
 def test_index_follows_publish_unpublish_and_delete(engine, make, site, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         page = make.news(title="Wsparcie wytchnieniowe dla opiekunów")
