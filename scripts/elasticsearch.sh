@@ -20,6 +20,7 @@
 #   ES_HEAP           heap per node (default 1g for one node, 512m each for more)
 #   ES_FULL_JIT=1     keep the optimising JIT for multi-node clusters (slower start, faster steady state)
 #   ES_WAIT_TIMEOUT   seconds to wait for cluster health (default 180)
+#   ES_TAKE_OVER=1    stop a node another checkout of the portal left on the ports this one needs (CI)
 #   ES_SERVICE_DIR    runtime directory (default <repo>/.services/elasticsearch)
 #   ES_RUN_AS_USER    account that runs the nodes when invoked as root (default: elasticsearch, created if missing)
 #   ES_MAVEN_ARGS     extra arguments for mvn (for example "-o" or "-s settings.xml")
@@ -346,25 +347,40 @@ wait_healthy() {
     die "cluster of $n node(s) not healthy after ${WAIT_TIMEOUT}s (last seen: ${status:-unreachable}, ${nodes:-0} node(s))"
 }
 
-stop_node() {
-    local n="$1" i="$2" pid waited=0
-    if ! node_alive "$n" "$i"; then
-        rm -f "$(node_pidfile "$n" "$i")"
-        return 0
-    fi
-    pid="$(node_pid "$n" "$i")"
-    log "stopping node-$i (pid $pid)"
+stop_pid() {
+    # Ask a node to shut down, and kill it if it has not within STOP_TIMEOUT seconds.
+    local pid="$1" name="$2" waited=0
+    log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null && ((waited < STOP_TIMEOUT)); do
         sleep 1
         waited=$((waited + 1))
     done
     if kill -0 "$pid" 2>/dev/null; then
-        log "node-$i did not stop within ${STOP_TIMEOUT}s, killing it"
+        log "$name did not stop within ${STOP_TIMEOUT}s, killing it"
         kill -KILL "$pid" 2>/dev/null || true
         sleep 1
     fi
+}
+
+stop_node() {
+    local n="$1" i="$2"
+    if node_alive "$n" "$i"; then
+        stop_pid "$(node_pid "$n" "$i")" "node-$i"
+    fi
     rm -f "$(node_pidfile "$n" "$i")"
+}
+
+other_checkout_node() {
+    # The pid of the node listening on a port when it is a node this script started from another checkout
+    # of the portal (its home is such a checkout's service directory); nothing otherwise.
+    local port="$1" pid home
+    pid="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+    [[ -n "$pid" ]] || return 1
+    home="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 's/^-Des.path.home=//p')"
+    [[ "$home" == */dist/elasticsearch-* && ("$home" == */.services/elasticsearch/* || "$home" == */cus-portal-es-*) ]] \
+        || return 1
+    echo "$pid"
 }
 
 take_lock() {
@@ -420,10 +436,17 @@ cmd_start() {
         rm -rf "$(cluster_dir "$n")"
     fi
 
-    local started=() pids=() failed=0 port
+    local started=() pids=() failed=0 port other
     for ((i = 1; i <= n; i++)); do
         node_alive "$n" "$i" && continue
         for port in "$(http_port "$i")" $((TRANSPORT_BASE_PORT + i - 1)); do
+            port_in_use "$port" || continue
+            if other=$(other_checkout_node "$port"); then
+                # CI (ES_TAKE_OVER=1) must not fail on a node a developer left running in their checkout.
+                [[ "${ES_TAKE_OVER:-}" == 1 ]] || die "port $port (node-$i) is held by a node of another" \
+                    "checkout of the portal (pid $other): stop it there, or start with ES_TAKE_OVER=1"
+                stop_pid "$other" "the node of another checkout on port $port"
+            fi
             port_in_use "$port" && die "port $port (node-$i) is already in use by another process"
         done
     done
