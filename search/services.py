@@ -368,9 +368,8 @@ def entry_remove(page_id: int, *, backend=None) -> None:
 
 
 def entries_deleted(entry_ids: list[int]) -> None:
-    """Drop from every engine the entries the database lost with their pages."""
+    """Drop from every engine the entries the database lost with their pages; _apply resets the cache."""
     _apply(write_backends(), "remove", entry_ids)
-    search_cache_invalidate()
 
 
 def search_reindex(progress=None) -> int:
