@@ -2,6 +2,7 @@
 
 import time
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from elasticsearch import Elasticsearch, helpers
@@ -85,8 +86,8 @@ def _match(tokens: list[str]):
     return Q("combined_fields", query=" ".join(tokens), fields=fields, operator="or")
 
 
-def _boosted(query):
-    """The query's score × status factor × (1 + a mild, fading recency boost)."""
+def _boosted(query, today: date):
+    """The query's score × status factor × (1 + a mild, fading recency boost from ``today``)."""
     # In "multiply" mode a function whose filter does not match counts as 1.
     by_status = FunctionScore(
         query=query,
@@ -95,7 +96,7 @@ def _boosted(query):
         boost_mode="multiply",
     )
     recency = {
-        "linear": {"date": {"origin": date.today().isoformat(), "scale": f"{RECENCY_DAYS}d", "decay": 0.001}},
+        "linear": {"date": {"origin": today.isoformat(), "scale": f"{RECENCY_DAYS}d", "decay": 0.001}},
         "weight": RECENCY_BOOST,
     }
     return FunctionScore(
@@ -113,10 +114,16 @@ RESCORE_WINDOW = 200
 
 
 def _rescore(query: EngineQuery) -> dict:
+    return _rescore_clause(max(RESCORE_WINDOW, query.offset + query.limit), date.today())
+
+
+@lru_cache(maxsize=64)
+def _rescore_clause(window: int, today: date) -> dict:
+    # Keyed by the day: recency is measured from it.
     return {
-        "window_size": max(RESCORE_WINDOW, query.offset + query.limit),
+        "window_size": window,
         "query": {
-            "rescore_query": _boosted(Q("match_all")).to_dict(),
+            "rescore_query": _boosted(Q("match_all"), today).to_dict(),
             "query_weight": 1.0,
             "rescore_query_weight": 1.0,
             "score_mode": "multiply",
@@ -125,8 +132,9 @@ def _rescore(query: EngineQuery) -> dict:
 
 
 class PortalFacetedSearch(FacetedSearch):
+    """The facets and what choosing one filters: the part of a request that does not depend on the query."""
+
     doc_types = [PageDocument]
-    fields = ["title_norm", "basis_norm", "summary_norm", "body_norm"]
     facets = {
         "type": TermsFacet(field="type", size=20),
         "topic": TermsFacet(field="topics", size=100),
@@ -136,36 +144,43 @@ class PortalFacetedSearch(FacetedSearch):
         "status": TermsFacet(field="status", size=10),
     }
 
-    def __init__(self, engine_query: EngineQuery, index: str, using):
-        self.engine_query = engine_query
-        self.index = index
-        self.using = using
-        filters = {k: v for k, v in engine_query.filters.items() if v}
-        if "year" in filters:
-            filters["year"] = str(filters["year"])
-        by_date = engine_query.sort == "date"
+    def __init__(self, filters: dict, sort: str):
         # Ordered by relevance there is no sort clause: Elasticsearch rescores only results ordered by score.
-        super().__init__(
-            " ".join(engine_query.tokens), filters=filters, sort=("-date", "_score") if by_date else ()
-        )
+        super().__init__(None, filters=filters, sort=("-date", "_score") if sort == "date" else ())
 
-    def search(self):
-        # The request's page, total and rescoring go on the base search, so the faceted search is built once.
-        q = self.engine_query
-        search = super().search().extra(from_=q.offset, size=q.limit, track_total_hits=True)
-        search = search.source(False)  # only ids are read
-        if q.sort != "date":
-            search = search.extra(rescore=_rescore(q))
-        return search
 
-    def query(self, search, query):
-        match = _match(self.engine_query.tokens)
-        return search.query(_boosted(match) if self.engine_query.sort == "date" else match)
+# What a search reads of the response: ids, scores, the total and the facet buckets.
+RESPONSE_FIELDS = ",".join(
+    (
+        "hits.total.value",
+        "hits.hits._id",
+        "hits.hits._score",
+        "aggregations.*.*.buckets.key",
+        "aggregations.*.*.buckets.doc_count",
+    )
+)
 
-    def highlight(self, search):
-        # Snippets are cut from the entry's own text in Python; highlighting the normalised fields here
-        # would only cost time.
-        return search
+
+@lru_cache(maxsize=256)
+def _request_shape(filters: tuple, sort: str) -> dict:
+    """Facet aggregations, post filter and sort clause for these filters and this order, as a request body.
+
+    Building it through the faceted search copies every part of the request several times; it is the same
+    for every query, so it is built once per set of filters and only the query and the page are added.
+    """
+    return PortalFacetedSearch(dict(filters), sort).build_search().to_dict()
+
+
+def _request(query: EngineQuery) -> dict:
+    filters = {k: str(v) if k == "year" else v for k, v in query.filters.items() if v}
+    by_date = query.sort == "date"
+    match = _match(query.tokens)
+    body = dict(_request_shape(tuple(sorted(filters.items())), "date" if by_date else "relevance"))
+    body["query"] = (_boosted(match, date.today()) if by_date else match).to_dict()
+    body.update({"from": query.offset, "size": query.limit, "track_total_hits": True, "_source": False})
+    if not by_date:
+        body["rescore"] = _rescore(query)
+    return body
 
 
 # One client per URL and process: a client keeps its connections open between requests, while a new one
@@ -264,11 +279,13 @@ class ElasticBackend(SearchBackend):
     def search(self, query: EngineQuery) -> EngineResult:
         if not query.tokens:
             return EngineResult(hits=[], total=0)
-        response = PortalFacetedSearch(query, self.alias, "portal").execute()
-        hits = [(int(hit.meta.id), float(hit.meta.score or 0.0)) for hit in response]
+        body = _request(query)
+        response = self.client.search(index=self.alias, body=body, filter_path=RESPONSE_FIELDS).body
+        # Without a match filter_path leaves out "hits.hits"; ordered by date the score is null.
+        hits = [(int(h["_id"]), float(h.get("_score") or 0.0)) for h in response["hits"].get("hits", [])]
+        aggregations = response.get("aggregations", {})
         facets = {}
-        aggregations = response.aggregations.to_dict() if response.aggregations else {}
         for name in PortalFacetedSearch.facets:
             buckets = aggregations.get("_filter_" + name, {}).get(name, {}).get("buckets", [])
             facets[name] = [(str(b["key"]), b["doc_count"]) for b in buckets]
-        return EngineResult(hits=hits, total=response.hits.total.value, facets=facets)
+        return EngineResult(hits=hits, total=response["hits"]["total"]["value"], facets=facets)
