@@ -109,6 +109,8 @@ class LoginForm(forms.Form):
 
 
 class CodeForm(forms.Form):
+    not_digits = _("Enter the digits shown by the app.")
+
     code = forms.CharField(
         label=_("Code from the authenticator app"),
         max_length=12,  # room for a backup code written in two groups (VerifyCodeForm)
@@ -121,12 +123,14 @@ class CodeForm(forms.Form):
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
         if not code.isdigit():
-            raise forms.ValidationError(_("Enter the digits shown by the app."))
+            raise forms.ValidationError(self.not_digits)
         return code
 
 
 class VerifyCodeForm(CodeForm):
     """The code that proves the second step: from the app, or one of the backup codes."""
+
+    not_digits = _("Codes are digits only: six from the app, or the eight of a backup code.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

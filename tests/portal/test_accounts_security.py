@@ -142,6 +142,8 @@ def test_switching_on_shows_backup_codes_once_and_each_signs_in_once(client, edi
     refused = sign_in_with_code(client, codes[3])
     assert "This code is not valid" in refused.content.decode() and not signed_in(client)
     assert sign_in_with_code(client, codes[4].replace(" ", "")).status_code == 302  # typed without the space
+    lettered = sign_in_with_code(client, "ABCD 1234").content.decode()
+    assert "Codes are digits only: six from the app, or the eight of a backup code." in lettered
 
 
 def test_new_backup_codes_replace_the_old_and_switching_off_removes_them(client, editor, device):
