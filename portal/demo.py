@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -32,6 +33,11 @@ from portal.models import HomeFeatured, HomePage, PortalSettings, StandardPage
 from portal.services import site_ensure
 
 DEMO_DIR = Path(settings.BASE_DIR) / "knowledge" / "demo"
+# The day the demo content describes: the events after it are upcoming, one of them open for registration and
+# one full. Loaded later, those events move on by whole years of 52 weeks (the same weekday), so a new
+# installation still shows them ahead of it.
+DEMO_DAY = date(2026, 11, 24)
+DEMO_YEAR = timedelta(weeks=52)
 DEMO_PASSWORD = "demo-haslo"
 DEMO_STAFF = [
     # username, first name, last name, group
@@ -181,6 +187,7 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
     content_file = content_file or DEMO_DIR / "content.jsonl"
     with content_file.open(encoding="utf-8") as fh:
         items = parse_lines(fh)
+    events_keep_ahead(items, today=timezone.localdate())
     result = content_import(items, user=editor, sections=structure.sections)
 
     _demo_files()
@@ -221,6 +228,34 @@ def demo_load(*, content_file: Path | None = None, glossary_file: Path | None = 
         "admin": admin.username,
         "cases": desk["cases"],
     }
+
+
+def events_keep_ahead(items, *, today: date) -> None:
+    """Move the events that were upcoming on the demo day forward until registration for them is still open.
+
+    Each moves by whole 52-week years, so the weekday, the deadline before the start and the order of events
+    stay as written; the year in the title and the online link follows. The page address stays, so loading the
+    demo again updates the same page.
+    """
+    for item in items:
+        fields = item.fields
+        if item.type != "event" or fields["start"].date() <= DEMO_DAY:
+            continue
+        deadline = (fields.get("registration_deadline") or fields["start"]).date()
+        years = 0
+        while deadline + years * DEMO_YEAR < today:
+            years += 1
+        if not years:
+            continue
+        shift = years * DEMO_YEAR
+        was, now = str(fields["start"].year), str((fields["start"] + shift).year)
+        for name in ("start", "end", "registration_deadline"):
+            if fields.get(name):
+                fields[name] += shift
+        fields["date"] = fields["start"].date()
+        fields["title"] = fields["title"].replace(was, now)
+        if fields.get("online_url"):
+            fields["online_url"] = fields["online_url"].replace(was, now)
 
 
 def glossary_load(glossary_file: Path | None = None) -> int:

@@ -68,3 +68,27 @@ def test_demo_events_show_a_closed_an_open_and_a_full_registration(client, setti
     statuses = sorted(webinar.registrations.values_list("status", flat=True))
     assert statuses == ["confirmed"] * 3 + ["waitlisted"] * 2
     assert "All places are taken" in client.get(webinar.url + "rejestracja/").content.decode()
+
+
+@time_machine.travel(dt.datetime(2027, 6, 15, 12, 0, tzinfo=WARSAW), tick=True)
+def test_demo_loaded_after_its_day_keeps_the_upcoming_events_ahead(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    call_command("load_demo")
+    pages = Page.objects.count()
+    forum = km.EventPage.objects.get(slug="forum-centrow-uslug-spolecznych-lublin-2027")
+    webinar = km.EventPage.objects.get(slug="webinarium-ipus-w-praktyce-2027")
+    conference = km.EventPage.objects.get(slug="konferencja-dostepnosc-uslug-spolecznych-2027")
+    # Both deadlines had passed: a year of 52 weeks later, on the same weekday, with the year in the title.
+    assert forum.start.astimezone(WARSAW).date() == dt.date(2028, 5, 18)
+    assert forum.start.weekday() == dt.date(2027, 5, 20).weekday()
+    assert forum.registration_deadline.astimezone(WARSAW).date() == dt.date(2028, 5, 5)
+    assert forum.title == "Forum Centrów Usług Społecznych – Lublin 2028"
+    assert 'name="email"' in client.get(forum.url + "rejestracja/").content.decode()
+    assert "All places are taken" in client.get(webinar.url + "rejestracja/").content.decode()
+    # Still ahead of the day: left as written.
+    assert conference.start.astimezone(WARSAW).date() == dt.date(2027, 10, 7)
+
+    call_command("load_demo")
+    assert Page.objects.count() == pages
+    forum.refresh_from_db()
+    assert forum.start.astimezone(WARSAW).date() == dt.date(2028, 5, 18)
