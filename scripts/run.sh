@@ -6,11 +6,12 @@ scripts/bootstrap.sh
 export DJANGO_SETTINGS_MODULE=portal.settings.dev
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_demo
-cat <<'MSG'
+bind="${PORT_BIND:-127.0.0.1:8000}"
+cat <<MSG
 
-  Portal:  http://127.0.0.1:8000/
-  Admin:   http://127.0.0.1:8000/admin/   login: admin   password: demo-haslo
+  Portal:  http://$bind/
+  Admin:   http://$bind/admin/   login: admin   password: demo-haslo
            (demo accounts exist in the development setup only)
 
 MSG
-exec .venv/bin/python manage.py runserver "${PORT_BIND:-127.0.0.1:8000}"
+exec .venv/bin/python manage.py runserver "$bind"
