@@ -112,12 +112,13 @@ class PostgresBackend(SqlBackend):
         if query.sort == "date":
             # The most recent matches down to the date of the last one on this page, with every entry of
             # that same date, so that the ranking settles ties between them as it would among all matches.
+            # A page that reaches past the last match takes every match.
             windows = [
                 (
-                    f"{matching} AND (e.date IS NULL OR e.date >= ("
+                    f"{matching} AND (e.date IS NULL OR e.date >= COALESCE(("
                     f"SELECT e.date FROM search_searchentry e"
                     f" WHERE e.search_vector @@ to_tsquery('simple', %s) {where}"
-                    " ORDER BY e.date DESC OFFSET %s LIMIT 1))",
+                    " ORDER BY e.date DESC OFFSET %s LIMIT 1), '-infinity'::date))",
                     [expression, *where_params, expression, *where_params, query.offset + query.limit - 1],
                 )
             ]
@@ -175,6 +176,15 @@ class PostgresBackend(SqlBackend):
                 else:  # a page past the candidates: count them on their own
                     cursor.execute(f"SELECT count(DISTINCT e.id) FROM ({scored}) e", params)
                     reachable = cursor.fetchone()[0]
+            elif len(hits) < query.limit:
+                # In date order a page that is not full holds the last match, so the count is known. Past
+                # it (a page beyond an estimate that came out too high) the matches are counted.
+                if hits:
+                    total = query.offset + len(hits)
+                else:
+                    cursor.execute(f"SELECT count(*) FROM ({matching}) e", [expression, *where_params])
+                    total = cursor.fetchone()[0]
+                return EngineResult(hits=hits, total=total, facets=facets, exact=False)
         total = max(total, len(hits), reachable or 0)
         return EngineResult(hits=hits, total=total, facets=facets, exact=False, reachable=reachable)
 

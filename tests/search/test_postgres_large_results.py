@@ -164,3 +164,17 @@ def test_pages_end_where_the_windowed_ranking_ends(collection):
     assert beyond.results == [] and beyond.num_pages == first.num_pages
     by_date = search_run("usługi społeczne w gminie", sort="date", per_page=10)
     assert by_date.reachable is None  # date order reaches every match
+
+
+def test_date_order_shows_the_last_matches_and_counts_them(collection):
+    """In date order the last page is partly full; a page past an estimate that came out too high is empty but
+    corrects the count, so the pages offered end at the last match."""
+    words = tokens("usługi społeczne")
+    last = EngineQuery(tokens=words, sort="date", offset=ENTRIES - 6, limit=10)
+    windowed = get_backend().search(last)
+    assert [pk for pk, _ in windowed.hits] == [pk for pk, _ in exact(last).hits]
+    assert len(windowed.hits) == 6 and windowed.total == ENTRIES
+    beyond = get_backend().search(EngineQuery(tokens=words, sort="date", offset=ENTRIES + 40, limit=10))
+    assert beyond.hits == [] and beyond.total == ENTRIES
+    page = search_run("usługi społeczne", sort="date", page=ENTRIES // 10 + 5, per_page=10)
+    assert page.results == [] and page.num_pages == ENTRIES // 10
