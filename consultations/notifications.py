@@ -6,9 +6,6 @@ E-mails go through the task queue; a failure is recorded on the notice and retri
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -18,10 +15,11 @@ from django.utils import timezone, translation
 
 from consultations.models import Consultation, Notification
 from consultations.selectors import COORDINATORS_GROUP
-
-logger = logging.getLogger(__name__)
+from portal.outbox import DeliveryFields, deliveries_retry, delivery_attempt
 
 REQUESTER, ASSIGNEE, COORDINATORS, PREVIOUS_ASSIGNEE = "requester", "assignee", "coordinators", "previous"
+# A notice is shown in the portal at once; these fields follow its e-mail.
+EMAIL_FIELDS = DeliveryFields(attempts="email_attempts", error="email_error", sent_at="email_sent_at")
 
 # event -> who hears of it; the text lives in templates/consultations/mail/<event>.txt (subject on line one).
 RECIPIENTS: dict[str, tuple[str, ...]] = {
@@ -112,11 +110,6 @@ def notify(
     return created
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8 … minutes, capped at six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
-
-
 def notification_send(notification_id: int, *, now=None) -> bool:
     """E-mail one notice; on failure record the error and when to try again. True once sent."""
     now = now or timezone.now()
@@ -129,20 +122,12 @@ def notification_send(notification_id: int, *, now=None) -> bool:
         )
         if notification is None or notification.email_sent_at is not None or not notification.recipient.email:
             return notification is not None and notification.email_sent_at is not None
-        notification.email_attempts += 1
-        try:
-            send_mail(notification.subject, notification.body, None, [notification.recipient.email])
-        except Exception as error:  # any transport failure: keep the notice and try later
-            logger.warning("E-mail for notification %s failed: %s", notification.pk, error)
-            notification.email_error = str(error)[:300]
-            notification.next_attempt_at = now + retry_delay(notification.email_attempts)
-            notification.save(update_fields=["email_attempts", "email_error", "next_attempt_at"])
-            return False
-        notification.email_sent_at = now
-        notification.email_error = ""
-        notification.next_attempt_at = None
-        notification.save(update_fields=["email_attempts", "email_error", "email_sent_at", "next_attempt_at"])
-        return True
+        return delivery_attempt(
+            notification,
+            lambda: send_mail(notification.subject, notification.body, None, [notification.recipient.email]),
+            now=now,
+            fields=EMAIL_FIELDS,
+        )
 
 
 def notifications_retry(*, now=None) -> tuple[int, int]:
@@ -153,10 +138,4 @@ def notifications_retry(*, now=None) -> tuple[int, int]:
         next_attempt_at__lte=now,
         email_attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
     ).exclude(recipient__email="")
-    sent = failed = 0
-    for pk in due.values_list("pk", flat=True):
-        if notification_send(pk, now=now):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    return deliveries_retry(due.values_list("pk", flat=True), notification_send, now=now)

@@ -6,7 +6,6 @@ A mail server outage only delays them; ``manage.py events_tick`` retries with gr
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -15,10 +14,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from consultations.notifications import retry_delay
 from knowledge.models import Registration, RegistrationEmail
-
-logger = logging.getLogger(__name__)
+from portal.outbox import DeliveryFields, deliveries_retry, delivery_attempt
 
 Kind = RegistrationEmail.Kind
 
@@ -82,23 +79,10 @@ def email_send(email_id: int, *, now: datetime | None = None) -> bool:
         )
         if email is None or email.sent_at is not None or not email.to:
             return email is not None and email.sent_at is not None
-        email.attempts += 1
         message = EmailMessage(email.subject, email.body, None, [email.to])
         if email.attach_ics:
             message.attach("wydarzenie.ics", events_ics([email.registration.event]), "text/calendar")
-        try:
-            message.send()
-        except Exception as error:  # any transport failure: keep the e-mail and try later
-            logger.warning("Registration e-mail %s failed: %s", email.pk, error)
-            email.error = str(error)[:300]
-            email.next_attempt_at = now + retry_delay(email.attempts)
-            email.save(update_fields=["attempts", "error", "next_attempt_at"])
-            return False
-        email.sent_at = now
-        email.error = ""
-        email.next_attempt_at = None
-        email.save(update_fields=["attempts", "error", "sent_at", "next_attempt_at"])
-        return True
+        return delivery_attempt(email, message.send, now=now, fields=DeliveryFields())
 
 
 def emails_retry(*, now: datetime | None = None) -> tuple[int, int]:
@@ -107,10 +91,4 @@ def emails_retry(*, now: datetime | None = None) -> tuple[int, int]:
     due = RegistrationEmail.objects.filter(
         sent_at__isnull=True, next_attempt_at__lte=now, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS
     ).exclude(to="")
-    sent = failed = 0
-    for pk in due.values_list("pk", flat=True):
-        if email_send(pk, now=now):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    return deliveries_retry(due.values_list("pk", flat=True), email_send, now=now)
