@@ -17,6 +17,7 @@ export DJANGO_SETTINGS_MODULE=portal.settings.production
 export DATABASE_URL="${PG_URL%/*}/cus_bench" DB_CONN_MAX_AGE=600
 export SECRET_KEY="bench-only-$(date +%s)-not-secret-but-long-enough-for-django-checks"
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR PAGE_CACHE_SECONDS=0
+export STATIC_ROOT="$PWD/bench/results/static" MEDIA_ROOT="$PWD/bench/results/media"
 ES_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:9200}"
 if [ "${ENGINE:-}" != database ] && curl -sf "$ES_URL/_cluster/health" >/dev/null 2>&1; then
   export ELASTICSEARCH_URL="$ES_URL" ELASTICSEARCH_INDEX=bench-http-pages

@@ -149,12 +149,15 @@ class PortalFacetedSearch(FacetedSearch):
         super().__init__(None, filters=filters, sort=("-date", "_score") if sort == "date" else ())
 
 
-# What a search reads of the response: ids, scores, the total and the facet buckets.
+# What a search reads of the response: ids, scores, the total, the facet buckets (and the time, for benches).
 RESPONSE_FIELDS = ",".join(
     (
+        "took",
         "hits.total.value",
         "hits.hits._id",
         "hits.hits._score",
+        "aggregations.*.buckets.key",
+        "aggregations.*.buckets.doc_count",
         "aggregations.*.*.buckets.key",
         "aggregations.*.*.buckets.doc_count",
     )
@@ -168,7 +171,13 @@ def _request_shape(filters: tuple, sort: str) -> dict:
     Building it through the faceted search copies every part of the request several times; it is the same
     for every query, so it is built once per set of filters and only the query and the page are added.
     """
-    return PortalFacetedSearch(dict(filters), sort).build_search().to_dict()
+    body = PortalFacetedSearch(dict(filters), sort).build_search().to_dict()
+    if not filters:
+        # Each facet sits in a filter that excludes the other facets' choices; with none chosen the filter
+        # matches everything and only costs time (about a tenth of the engine's).
+        aggs = body["aggs"]
+        body["aggs"] = {name: aggs["_filter_" + name]["aggs"][name] for name in PortalFacetedSearch.facets}
+    return body
 
 
 def _request(query: EngineQuery) -> dict:
@@ -286,6 +295,8 @@ class ElasticBackend(SearchBackend):
         aggregations = response.get("aggregations", {})
         facets = {}
         for name in PortalFacetedSearch.facets:
-            buckets = aggregations.get("_filter_" + name, {}).get(name, {}).get("buckets", [])
+            # Under the facet's name, or inside the filter of the other facets' choices.
+            aggregation = aggregations.get(name) or aggregations.get("_filter_" + name, {}).get(name, {})
+            buckets = aggregation.get("buckets", [])
             facets[name] = [(str(b["key"]), b["doc_count"]) for b in buckets]
         return EngineResult(hits=hits, total=response["hits"]["total"]["value"], facets=facets)
