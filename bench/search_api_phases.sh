@@ -25,4 +25,13 @@ if [ "${ENGINE:-}" != database ] && curl -sf "$ES_URL/_cluster/health" >/dev/nul
 else
   unset ELASTICSEARCH_URL
 fi
+# The results cache in a private Redis, as production keeps it (without one: Django's file cache).
+REDIS_PORT="${BENCH_REDIS_PORT:-8099}"
+mkdir -p bench/results
+if command -v redis-server >/dev/null && redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
+  --pidfile "$PWD/bench/results/redis-phases.pid" --save "" --appendonly no --logfile /dev/null; then
+  trap 'kill "$(cat bench/results/redis-phases.pid)" 2>/dev/null || true' EXIT
+  for _ in $(seq 25); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+fi
 .venv/bin/python bench/search_api_phases.py -n "${N:-300}"
