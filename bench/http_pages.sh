@@ -7,7 +7,9 @@
 # the search results cache) and distinct queries (every one computed).
 # Cache and sessions live in a Redis of the bench's own, started as deploy/stack.sh starts production's
 # (REDIS_URL, so sessions are cached_db); without redis-server the run says so and falls back to the file
-# cache and database sessions.
+# cache and database sessions. Each row also gives the CPU milliseconds per request of the gunicorn workers,
+# Elasticsearch, PostgreSQL and Redis (from /proc): on a shared machine, where the CPU goes is steadier than
+# the throughput.
 #
 #   bench/http_pages.sh                          # 10,000 pages and cases, 16 connections, 20 s per URL
 #   CONNECTIONS=32 DURATION=30 bench/http_pages.sh
@@ -140,6 +142,35 @@ declare -A URLS=(
   [listing]="/dobre-praktyki/?voivodeship=opolskie&sort=-date"
   [detail]="$DETAIL"
 )
+# CPU time of the processes that serve a request, read from /proc (user + system, in clock ticks): one line
+# "pid group ticks" for each gunicorn worker (app), Elasticsearch node, PostgreSQL process and Redis server.
+cpu_snapshot() {
+  local dir cmd group stat
+  for dir in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' < "$dir/cmdline" 2>/dev/null) || continue
+    case "$cmd" in
+      *gunicorn*) group=app ;;
+      *org.elasticsearch.bootstrap*) group=es ;;
+      postgres*|*/bin/postgres*) group=pg ;;
+      *redis-server*) group=redis ;;
+      *) continue ;;
+    esac
+    stat=$(cat "$dir/stat" 2>/dev/null) || continue
+    # Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+    set -- ${stat##*) }
+    echo "${dir#/proc/} $group $(( ${12} + ${13} ))"
+  done
+}
+# CPU milliseconds per request of each group between two snapshots ("app/es/pg/redis"); a process started in
+# between (a new database connection) counts whole.
+cpu_per_request() {  # cpu_per_request BEFORE AFTER REQUESTS
+  awk -v n="$3" -v tick="$(getconf CLK_TCK)" '
+    NR == FNR { before[$1] = $3; next }
+    { used[$2] += $3 - (($1 in before) ? before[$1] : 0) }
+    END { printf "%.1f/%.1f/%.1f/%.1f", 1000 * used["app"] / tick / n, 1000 * used["es"] / tick / n,
+          1000 * used["pg"] / tick / n, 1000 * used["redis"] / tick / n }' "$1" "$2"
+}
+
 measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
   local name=$1 url=$2; shift 2
   [ "$name" = "nginx static (ceiling)" ] || [[ "$name" =~ $ROWS ]] || return 0
@@ -147,20 +178,24 @@ measure() {  # measure NAME URL [extra wrk arguments]: prints one table row
   status=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$status" = 200 ] || { echo "$name $url answered $status" >&2; exit 1; }
   local conns="${CONNS:-$CONNECTIONS}"
+  cpu_snapshot > "$OUT/cpu-before.txt"
   wrk -t"$(( conns < 2 ? 1 : 2 ))" -c"$conns" -d"${DURATION}s" --timeout 5s -s "${WRK_SCRIPT:-bench/wrk_report.lua}" \
     "$@" "$url" \
     > "$OUT/wrk-${name// /_}.txt"
+  cpu_snapshot > "$OUT/cpu-after.txt"
   line=$(grep '^RESULT' "$OUT/wrk-${name// /_}.txt")
   eval "$(echo "$line" | sed 's/^RESULT //')"
-  local share=""
+  local share="" cpu="-"
   [ -n "${ceiling:-}" ] && share=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  printf "%-36s %-52s %9s %8s %8s %8s %7s %7s\n" "$name" "/${url#http://127.0.0.1:*/}" "$rps" "$p50" "$p95" \
-    "$p99" "$((errors + non2xx))" "$share"
+  [ -n "${ceiling:-}" ] && cpu=$(cpu_per_request "$OUT/cpu-before.txt" "$OUT/cpu-after.txt" "$requests")
+  printf "%-36s %-52s %9s %8s %8s %8s %7s %7s %20s\n" "$name" "/${url#http://127.0.0.1:*/}" "$rps" "$p50" "$p95" \
+    "$p99" "$((errors + non2xx))" "$share" "$cpu"
 }
 
 echo "gunicorn workers=$WORKERS, wrk connections=$CONNECTIONS, ${DURATION}s per URL, $(nproc) cores," \
   "$PAGES knowledge pages, $CASES cases, page size $(wc -c < "$OUT/nginx/page.html") bytes, $cache_store"
-printf "%-36s %-52s %9s %8s %8s %8s %7s %7s\n" page url req/s p50_ms p95_ms p99_ms errors "%nginx"
+printf "%-36s %-52s %9s %8s %8s %8s %7s %7s %20s\n" page url req/s p50_ms p95_ms p99_ms errors "%nginx" \
+  "cpu_ms/req app/es/pg/redis"
 ceiling=
 measure "nginx static (ceiling)" "http://127.0.0.1:$NGINX_PORT/page.html"
 ceiling=$rps
